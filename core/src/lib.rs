@@ -1,0 +1,52 @@
+//! rulelab: parse, lint, explain and evaluate security detection rules written in KQL and
+//! Sigma. All language logic lives here; the CLI, WebAssembly package, playground and editor
+//! only translate between the outside world and these plain types.
+//!
+//! Parsing never fails: every entry point returns a result plus diagnostics.
+
+pub mod diagnostic;
+pub mod kql;
+pub mod rule;
+pub mod source;
+pub mod value;
+
+pub use diagnostic::{Diagnostic, Fix, Severity, TextEdit};
+pub use rule::{Language, LanguageHint, Rule};
+pub use source::{LineIndex, Position, Range, Span};
+
+use serde::{Deserialize, Serialize};
+
+/// The version of the rulelab core.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ParseOptions {
+    /// `auto` (default) detects the language from the content, not from labels.
+    pub language: LanguageHint,
+    /// The file name, when known; used for messages, never for detection.
+    pub path: Option<String>,
+}
+
+/// What `rulelab parse` and the wasm `parse()` report for one input.
+#[derive(Clone, Debug, Serialize)]
+pub struct ParseReport {
+    pub language: Language,
+    /// True when no error-severity diagnostic was found.
+    pub ok: bool,
+    /// Diagnostics with spans and ranges relative to the input text as given.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses a rule (raw KQL, a Sentinel analytics rule in YAML, or Sigma YAML).
+pub fn parse(text: &str, options: &ParseOptions) -> ParseReport {
+    let rule = Rule::load(text, options.language);
+    let mut diagnostics = rule.diagnostics.clone();
+    diagnostic::sort_and_dedup(&mut diagnostics);
+    diagnostic::locate(&mut diagnostics, text);
+    ParseReport {
+        language: rule.language,
+        ok: !diagnostics.iter().any(Diagnostic::is_error),
+        diagnostics,
+    }
+}
