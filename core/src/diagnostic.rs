@@ -151,7 +151,11 @@ pub fn apply_edits(text: &str, edits: &[TextEdit]) -> String {
     let mut cursor = 0usize;
     for edit in sorted {
         let (start, end) = (edit.span.start as usize, edit.span.end as usize);
-        if start < cursor || end > text.len() || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+        if start < cursor
+            || end > text.len()
+            || !text.is_char_boundary(start)
+            || !text.is_char_boundary(end)
+        {
             continue;
         }
         out.push_str(&text[cursor..start]);
@@ -170,16 +174,30 @@ mod tests {
     fn edits_apply_in_order_and_skip_overlaps() {
         let text = "where a contains 'x'";
         let edits = vec![
-            TextEdit { span: Span::new(8, 16), text: "has".into() },
-            TextEdit { span: Span::new(0, 5), text: "filter".into() },
-            TextEdit { span: Span::new(10, 12), text: "zz".into() },
+            TextEdit {
+                span: Span::new(8, 16),
+                text: "has".into(),
+            },
+            TextEdit {
+                span: Span::new(0, 5),
+                text: "filter".into(),
+            },
+            TextEdit {
+                span: Span::new(10, 12),
+                text: "zz".into(),
+            },
         ];
         assert_eq!(apply_edits(text, &edits), "filter a has 'x'");
     }
 
     #[test]
     fn locate_fills_ranges() {
-        let mut d = vec![Diagnostic::error("KQL101", "syntax-error", "x", Span::new(4, 5))];
+        let mut d = vec![Diagnostic::error(
+            "KQL101",
+            "syntax-error",
+            "x",
+            Span::new(4, 5),
+        )];
         locate(&mut d, "ab\ncd\n");
         assert_eq!(d[0].range.start.line, 1);
         assert_eq!(d[0].range.start.character, 1);

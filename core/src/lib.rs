@@ -4,10 +4,13 @@
 //!
 //! Parsing never fails: every entry point returns a result plus diagnostics.
 
+pub mod container;
 pub mod diagnostic;
 pub mod kql;
+pub mod lint;
 pub mod rule;
 pub mod source;
+pub mod suggest;
 pub mod value;
 
 pub use diagnostic::{Diagnostic, Fix, Severity, TextEdit};

@@ -6,7 +6,9 @@
 use serde::{Deserialize, Serialize};
 
 /// A half-open byte range `[start, end)` into a source text.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 pub struct Span {
     pub start: u32,
     pub end: u32,
@@ -117,10 +119,7 @@ impl LineIndex {
 
     /// Byte offset where a 0-based line starts.
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts
-            .get(line)
-            .copied()
-            .unwrap_or(self.text_len) as usize
+        self.line_starts.get(line).copied().unwrap_or(self.text_len) as usize
     }
 
     pub fn position(&self, text: &str, offset: usize) -> Position {
@@ -180,20 +179,59 @@ mod tests {
     fn positions_count_utf16_units() {
         let text = "ab\né😀x\nlast";
         let index = LineIndex::new(text);
-        assert_eq!(index.position(text, 0), Position { line: 0, character: 0 });
-        assert_eq!(index.position(text, 3), Position { line: 1, character: 0 });
+        assert_eq!(
+            index.position(text, 0),
+            Position {
+                line: 0,
+                character: 0
+            }
+        );
+        assert_eq!(
+            index.position(text, 3),
+            Position {
+                line: 1,
+                character: 0
+            }
+        );
         // é is 2 bytes / 1 unit, 😀 is 4 bytes / 2 units.
         let x = text.find('x').unwrap();
-        assert_eq!(index.position(text, x), Position { line: 1, character: 3 });
-        assert_eq!(index.offset(text, Position { line: 1, character: 3 }), x);
-        assert_eq!(index.position(text, text.len()), Position { line: 2, character: 4 });
+        assert_eq!(
+            index.position(text, x),
+            Position {
+                line: 1,
+                character: 3
+            }
+        );
+        assert_eq!(
+            index.offset(
+                text,
+                Position {
+                    line: 1,
+                    character: 3
+                }
+            ),
+            x
+        );
+        assert_eq!(
+            index.position(text, text.len()),
+            Position {
+                line: 2,
+                character: 4
+            }
+        );
     }
 
     #[test]
     fn offsets_inside_a_character_do_not_panic() {
         let text = "é";
         let index = LineIndex::new(text);
-        assert_eq!(index.position(text, 1), Position { line: 0, character: 0 });
+        assert_eq!(
+            index.position(text, 1),
+            Position {
+                line: 0,
+                character: 0
+            }
+        );
         assert_eq!(index.position(text, 99).line, 0);
     }
 

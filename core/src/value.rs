@@ -197,7 +197,13 @@ pub fn format_timespan(ticks: i64) -> String {
     if days > 0 {
         let _ = write!(out, "{days}.");
     }
-    let _ = write!(out, "{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60);
+    let _ = write!(
+        out,
+        "{:02}:{:02}:{:02}",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    );
     if frac != 0 {
         let _ = write!(out, ".{frac:07}");
     }
@@ -233,8 +239,20 @@ mod tests {
     fn formats_like_kusto() {
         let t = days_from_civil(2017, 1, 1) * TICKS_PER_DAY + 5_000_000;
         assert_eq!(format_datetime(t), "2017-01-01T00:00:00.5Z");
-        assert_eq!(format_timespan(TICKS_PER_DAY + 2 * 3600 * TICKS_PER_SECOND + 3 * 60 * TICKS_PER_SECOND + 4 * TICKS_PER_SECOND + 5_000_000), "1.02:03:04.5000000");
+        assert_eq!(
+            format_timespan(
+                TICKS_PER_DAY
+                    + 2 * 3600 * TICKS_PER_SECOND
+                    + 3 * 60 * TICKS_PER_SECOND
+                    + 4 * TICKS_PER_SECOND
+                    + 5_000_000
+            ),
+            "1.02:03:04.5000000"
+        );
         assert_eq!(format_timespan(-90 * TICKS_PER_SECOND), "-00:01:30");
-        assert_eq!(format_guid(0x0123456789abcdef0123456789abcdef), "01234567-89ab-cdef-0123-456789abcdef");
+        assert_eq!(
+            format_guid(0x0123456789abcdef0123456789abcdef),
+            "01234567-89ab-cdef-0123-456789abcdef"
+        );
     }
 }

@@ -1,0 +1,162 @@
+//! WebAssembly bindings of rulelab: a thin translation layer between JavaScript values and
+//! the plain types of the core. No language logic lives here.
+//!
+//! Every export converts bad input into a JavaScript `Error` instead of panicking, because a
+//! panic inside WebAssembly kills the module for the whole page.
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPESCRIPT_TYPES: &str = r#"
+/** The language of a rule. */
+export type Language = "kql" | "sigma";
+
+/** Which language to parse as; `auto` detects it from the content. */
+export type LanguageHint = "auto" | "kql" | "sigma";
+
+export type Severity = "error" | "warning" | "info" | "hint";
+
+/** A half-open byte range `[start, end)` into the UTF-8 encoding of the text. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** An editor position: 0-based line, 0-based UTF-16 code unit within the line. */
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+/** Replace the text under `span` with `text`. */
+export interface TextEdit {
+  span: Span;
+  text: string;
+}
+
+/** A set of edits applied together. */
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  /** Safe fixes keep the rule's meaning and may be applied without review. */
+  is_safe: boolean;
+}
+
+export interface Diagnostic {
+  /** Stable code such as `KQL102`: KQL1xx syntax, KQL2xx semantic, KQL3xx lint, SIG1xx-SIG3xx for Sigma. */
+  code: string;
+  /** A readable slug of the code. */
+  id: string;
+  severity: Severity;
+  message: string;
+  /** Byte offsets into the UTF-8 text. */
+  span: Span;
+  /** LSP-style range (0-based line, UTF-16 character); use this in editors. */
+  range: Range;
+  help?: string;
+  fixes?: Fix[];
+}
+
+export interface ParseOptions {
+  /** Defaults to `auto`. */
+  language?: LanguageHint;
+  /** The file name, when known; used in messages, never for detection. */
+  path?: string | null;
+}
+
+export interface ParseResult {
+  language: Language;
+  /** True when no error-severity diagnostic was found. */
+  ok: boolean;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Parses a rule (raw KQL, a Sentinel analytics rule in YAML, or Sigma YAML).
+ * Never throws for any text; throws an `Error` when `opts` is malformed and a `TypeError` when `text` is not a string.
+ */
+export function parse(text: string, opts?: ParseOptions | null): ParseResult;
+"#;
+
+/// Parses a rule (raw KQL, a Sentinel analytics rule in YAML, or Sigma YAML) and returns
+/// `{language, ok, diagnostics}`. Throws an `Error` when `opts` is malformed and a
+/// `TypeError` when `text` is not a string; any text at all is parsed.
+///
+/// Typed in the custom section above: a generated signature would type the checked `text`
+/// as `any` and could not mark a custom-typed `opts` as optional.
+#[wasm_bindgen(js_name = parse, skip_typescript)]
+pub fn parse(text: JsValue, opts: Option<js_sys::Object>) -> Result<JsValue, JsValue> {
+    let text = text_argument("parse", text)?;
+    let options = parse_options(opts)?;
+    to_js(&rulelab::parse(&text, &options))
+}
+
+/// The version of the rulelab core.
+#[wasm_bindgen(js_name = version)]
+pub fn version() -> String {
+    rulelab::VERSION.to_string()
+}
+
+/// The text argument, checked: generated glue for `&str` does not check the JavaScript type,
+/// and a number where a string belongs would be read as a pointer.
+fn text_argument(function: &str, text: JsValue) -> Result<String, JsValue> {
+    text.as_string().ok_or_else(|| {
+        js_sys::TypeError::new(&format!("{function}: `text` must be a string")).into()
+    })
+}
+
+fn parse_options(opts: Option<js_sys::Object>) -> Result<rulelab::ParseOptions, JsValue> {
+    match opts {
+        None => Ok(rulelab::ParseOptions::default()),
+        Some(object) => serde_wasm_bindgen::from_value(object.into())
+            .map_err(|err| error(&format!("invalid parse options: {}", message(&err)))),
+    }
+}
+
+/// Plain JS objects (not `Map`s), absent optional fields left out.
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    value.serialize(&serializer).map_err(|err| {
+        error(&format!(
+            "cannot convert the result to JavaScript: {}",
+            message(&err)
+        ))
+    })
+}
+
+fn error(message: &str) -> JsValue {
+    js_sys::Error::new(message).into()
+}
+
+/// serde-wasm-bindgen errors print as `Error: ...`; keep only the message.
+fn message(err: &serde_wasm_bindgen::Error) -> String {
+    let text = err.to_string();
+    match text.strip_prefix("Error: ") {
+        Some(rest) => rest.to_string(),
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    // The exports need a JavaScript host; natively we check what they wrap.
+
+    #[test]
+    fn version_is_the_core_version() {
+        assert_eq!(super::version(), rulelab::VERSION);
+    }
+
+    #[test]
+    fn options_deserialize_from_camel_case_json() {
+        let options: rulelab::ParseOptions =
+            serde_json::from_str(r#"{"language":"kql","path":"a.kql"}"#).unwrap();
+        assert_eq!(options.language, rulelab::LanguageHint::Kql);
+        assert_eq!(options.path.as_deref(), Some("a.kql"));
+    }
+}

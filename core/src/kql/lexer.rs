@@ -15,7 +15,7 @@ pub struct StringToken {
 }
 
 #[derive(Logos, Clone, Copy, Debug, PartialEq, Eq)]
-#[logos(skip r"[ \t\r\n\f\u{feff}\u{a0}]+")]
+#[logos(skip r"[ \t\r\n\f\u{feff}\u{a0}\u{200b}\u{2000}-\u{200a}\u{2028}\u{2029}\u{202f}\u{3000}]+")]
 #[logos(skip(r"//[^\n]*", allow_greedy = true))]
 pub enum Token {
     // ---- punctuation ----
@@ -78,14 +78,14 @@ pub enum Token {
     Question,
 
     // ---- literals ----
-    #[regex(r"[0-9]+", priority = 3)]
-    #[regex(r"0[xX][0-9a-fA-F]+")]
+    #[regex(r"[0-9]+", priority = 10)]
+    #[regex(r"0[xX][0-9a-fA-F]+", priority = 10)]
     Long,
-    #[regex(r"[0-9]+\.[0-9]+([eE][+-]?[0-9]+)?")]
-    #[regex(r"[0-9]+[eE][+-]?[0-9]+")]
+    #[regex(r"[0-9]+\.[0-9]+([eE][+-]?[0-9]+)?", priority = 10)]
+    #[regex(r"[0-9]+[eE][+-]?[0-9]+", priority = 10)]
     Real,
     /// `5s`, `1.5h`, `100ms`, `10tick`, `2days` ...
-    #[regex(r"[0-9]+(\.[0-9]+)?(d|day|days|h|hr|hrs|hour|hours|m|min|mins|minute|minutes|s|sec|secs|second|seconds|ms|milli|millis|millisec|millisecs|millisecond|milliseconds|micro|micros|microsec|microsecs|microsecond|microseconds|tick|ticks|nano|nanos|nanosec|nanosecs|nanosecond|nanoseconds)")]
+    #[regex(r"[0-9]+(\.[0-9]+)?(d|day|days|h|hr|hrs|hour|hours|m|min|mins|minute|minutes|s|sec|secs|second|seconds|ms|milli|millis|millisec|millisecs|millisecond|milliseconds|micro|micros|microsec|microsecs|microsecond|microseconds|tick|ticks|nano|nanos|nanosec|nanosecs|nanosecond|nanoseconds)", priority = 10)]
     Timespan,
     /// `datetime(...)`, `timespan(...)`, `guid(...)`, `bool(...)`, `long(null)` ...: the
     /// text between the parentheses is not KQL, so the whole literal is one token.
@@ -113,6 +113,9 @@ pub enum Token {
     // ---- names ----
     #[regex(r"[A-Za-z_][A-Za-z0-9_]*")]
     #[regex(r"\$[A-Za-z_][A-Za-z0-9_]*")]
+    /// Kusto names may start with digits when letters follow (`5Minutebin`); numbers,
+    /// timespans and hex literals of the same length win.
+    #[regex(r"[0-9]+[A-Za-z_][A-Za-z0-9_]*", priority = 1)]
     Ident,
     /// `hint.strategy`, `hint.shufflekey` ...: dotted operator parameter names.
     #[regex(r"hint\.[A-Za-z_][A-Za-z0-9_]*")]
@@ -325,6 +328,10 @@ pub enum Token {
     GraphMerge,
     #[token("assert-schema")]
     AssertSchema,
+    #[token("bagexpansion")]
+    BagExpansion,
+    #[token("with_itemindex")]
+    WithItemIndex,
 }
 
 /// Scans a quoted string after its opening quote. Regular strings end at the line's end
@@ -336,7 +343,9 @@ fn lex_quoted(lex: &mut Lexer<Token>, quote: u8, is_verbatim: bool) -> StringTok
         let b = rest[i];
         if b == b'\n' {
             lex.bump(i);
-            return StringToken { is_terminated: false };
+            return StringToken {
+                is_terminated: false,
+            };
         }
         if !is_verbatim && b == b'\\' {
             i += 2;
@@ -348,12 +357,16 @@ fn lex_quoted(lex: &mut Lexer<Token>, quote: u8, is_verbatim: bool) -> StringTok
                 continue;
             }
             lex.bump(i + 1);
-            return StringToken { is_terminated: true };
+            return StringToken {
+                is_terminated: true,
+            };
         }
         i += 1;
     }
     lex.bump(rest.len());
-    StringToken { is_terminated: false }
+    StringToken {
+        is_terminated: false,
+    }
 }
 
 /// Scans a multi-line ```` ``` ```` or `~~~` string after its opening fence.
@@ -361,11 +374,15 @@ fn lex_fenced(lex: &mut Lexer<Token>, fence: &str) -> StringToken {
     match lex.remainder().find(fence) {
         Some(i) => {
             lex.bump(i + fence.len());
-            StringToken { is_terminated: true }
+            StringToken {
+                is_terminated: true,
+            }
         }
         None => {
             lex.bump(lex.remainder().len());
-            StringToken { is_terminated: false }
+            StringToken {
+                is_terminated: false,
+            }
         }
     }
 }
@@ -439,7 +456,9 @@ pub fn lex(text: &str) -> LexOutput<'_> {
                     Token::RParen | Token::RBracket | Token::RBrace => {
                         depth = depth.saturating_sub(1)
                     }
-                    Token::String(StringToken { is_terminated: false }) => {
+                    Token::String(StringToken {
+                        is_terminated: false,
+                    }) => {
                         diagnostics.push(
                             Diagnostic::error(
                                 "KQL102",
@@ -452,7 +471,11 @@ pub fn lex(text: &str) -> LexOutput<'_> {
                     }
                     _ => {}
                 }
-                tokens.push(Spanned { token, span, text: slice });
+                tokens.push(Spanned {
+                    token,
+                    span,
+                    text: slice,
+                });
             }
             Err(()) => {
                 let (code, id, message) = typed_literal_error(slice).unwrap_or((
@@ -464,11 +487,17 @@ pub fn lex(text: &str) -> LexOutput<'_> {
             }
         }
     }
-    LexOutput { tokens, diagnostics, is_truncated }
+    LexOutput {
+        tokens,
+        diagnostics,
+        is_truncated,
+    }
 }
 
 fn typed_literal_error(slice: &str) -> Option<(&'static str, &'static str, String)> {
-    let name = slice.split(|c: char| c == '(' || c.is_whitespace()).next()?;
+    let name = slice
+        .split(|c: char| c == '(' || c.is_whitespace())
+        .next()?;
     if slice.contains('(') && !name.is_empty() {
         Some((
             "KQL107",
@@ -485,7 +514,10 @@ fn typed_literal_error(slice: &str) -> Option<(&'static str, &'static str, Strin
 pub fn decode_string(text: &str) -> Option<String> {
     let (is_verbatim, body_start) = string_prefix(text)?;
     let rest = text.get(body_start..)?;
-    if let Some(inner) = rest.strip_prefix("```").or_else(|| rest.strip_prefix("~~~")) {
+    if let Some(inner) = rest
+        .strip_prefix("```")
+        .or_else(|| rest.strip_prefix("~~~"))
+    {
         let inner = inner
             .strip_suffix("```")
             .or_else(|| inner.strip_suffix("~~~"))
@@ -607,8 +639,15 @@ mod tests {
         let out = lex(r#"'a' "b\"c" @'d''e' h"secret" H@'x' ```multi
 line``` "#);
         assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
-        let texts: Vec<_> = out.tokens.iter().map(|t| decode_string(t.text).unwrap()).collect();
-        assert_eq!(texts, vec!["a", "b\"c", "d'e", "secret", "x", "multi\nline"]);
+        let texts: Vec<_> = out
+            .tokens
+            .iter()
+            .map(|t| decode_string(t.text).unwrap())
+            .collect();
+        assert_eq!(
+            texts,
+            vec!["a", "b\"c", "d'e", "secret", "x", "multi\nline"]
+        );
     }
 
     #[test]
@@ -635,7 +674,9 @@ line``` "#);
             vec![
                 Token::Ident,
                 Token::StringOp,
-                Token::String(StringToken { is_terminated: true }),
+                Token::String(StringToken {
+                    is_terminated: true
+                }),
                 Token::And,
                 Token::Ident,
                 Token::InCi,
@@ -676,7 +717,15 @@ line``` "#);
     fn comments_and_dollar_names() {
         assert_eq!(
             kinds("$left.a // comment\n== $right.b"),
-            vec![Token::Ident, Token::Dot, Token::Ident, Token::EqEq, Token::Ident, Token::Dot, Token::Ident]
+            vec![
+                Token::Ident,
+                Token::Dot,
+                Token::Ident,
+                Token::EqEq,
+                Token::Ident,
+                Token::Dot,
+                Token::Ident
+            ]
         );
     }
 }

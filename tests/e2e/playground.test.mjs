@@ -1,0 +1,130 @@
+// End-to-end test of the playground (web-demo/dist) in Debian's Chromium, driven by
+// playwright-core. Run by `npm test` after the playground is built; alone:
+//   node --test tests/e2e/
+// Screenshots land in target/e2e/.
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+
+import { chromium } from "playwright-core";
+
+import { startServer } from "../../scripts/serve.mjs";
+import { CHROMIUM, ROOT, WEB_DIST, ensureChromium } from "../../scripts/setup.mjs";
+
+const SHOTS = path.join(ROOT, "target", "e2e");
+const PRELOADED = readFileSync(path.join(ROOT, "web-demo", "src", "examples", "002_msiexec_dll_network.kql"), "utf8");
+
+// Chromium as root in a closed network: no sandbox, no background traffic.
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--headless",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+describe("playground", () => {
+  let served;
+  let browser;
+  let page;
+  const problems = [];
+
+  before(async () => {
+    ensureChromium();
+    assert.ok(existsSync(path.join(WEB_DIST, "index.html")), "web-demo/dist is missing: build the playground first (npm test does)");
+    mkdirSync(SHOTS, { recursive: true });
+    served = await startServer({ root: WEB_DIST, port: 0 });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+    page.on("console", (message) => {
+      if (message.type() === "error") problems.push(`console error: ${message.text()}`);
+    });
+    page.on("requestfailed", (request) => problems.push(`request failed: ${request.url()} ${request.failure()?.errorText}`));
+  }, { timeout: 600_000 });
+
+  after(async () => {
+    await browser?.close();
+    await served?.close();
+  });
+
+  const count = (selector) => page.locator(selector).count();
+  const text = (selector) => page.locator(selector).innerText();
+  const editorText = () => page.evaluate(() => [...document.querySelectorAll("#editor .cm-line")].map((line) => line.textContent).join("\n"));
+
+  test("loads the seed rule with no errors", { timeout: 60_000 }, async () => {
+    const response = await page.goto(served.url);
+    assert.equal(response?.status(), 200);
+    await page.waitForSelector("body[data-ready='true']", { timeout: 30_000 });
+
+    assert.equal((await editorText()).trim(), PRELOADED.trim());
+    assert.equal(await page.locator("#status").getAttribute("data-state"), "ok");
+    assert.match(await text("#status-text"), /✓ no syntax errors/);
+    assert.equal(await text("#language"), "kql");
+    assert.match(await text("#version"), /^rulelab \d+\.\d+\.\d+/);
+    assert.equal(await count(".cm-lintRange-error"), 0);
+    assert.equal(await count("[data-testid=diagnostic][data-severity=error]"), 0);
+    await page.screenshot({ path: path.join(SHOTS, "1-loaded.png") });
+  });
+
+  test("the wasm module is served as application/wasm", { timeout: 30_000 }, async () => {
+    const url = await page.evaluate(() => performance.getEntriesByType("resource").map((e) => e.name).find((n) => n.endsWith(".wasm")));
+    assert.ok(url, "no .wasm was loaded");
+    const response = await fetch(url);
+    assert.equal(response.headers.get("content-type"), "application/wasm");
+  });
+
+  test("typing a broken query shows a diagnostic; fixing it clears it", { timeout: 60_000 }, async () => {
+    await page.click("#editor .cm-content");
+    await page.keyboard.press("ControlOrMeta+A");
+    await page.keyboard.type("T | where x == 'unterminated");
+
+    await page.waitForSelector(".cm-lintRange-error", { timeout: 10_000 });
+    const item = page.locator("[data-testid=diagnostic][data-code=KQL102]");
+    await item.waitFor({ timeout: 10_000 });
+    assert.equal(await item.getAttribute("data-severity"), "error");
+    assert.match(await item.innerText(), /1:16/);
+    assert.equal(await page.locator("#status").getAttribute("data-state"), "errors");
+    assert.match(await text("#status-text"), /\b1 error\b/);
+    await page.screenshot({ path: path.join(SHOTS, "2-broken.png") });
+
+    await page.keyboard.press("End");
+    await page.keyboard.type("'");
+    await page.waitForFunction(
+      () =>
+        document.getElementById("status")?.dataset.state === "ok" &&
+        document.querySelectorAll(".cm-lintRange-error").length === 0 &&
+        document.querySelectorAll("[data-testid=diagnostic]").length === 0,
+      null,
+      { timeout: 10_000 },
+    );
+    assert.equal(await editorText(), "T | where x == 'unterminated'");
+    assert.match(await text("#status-text"), /✓ no syntax errors/);
+    await page.screenshot({ path: path.join(SHOTS, "3-fixed.png") });
+  });
+
+  test("the example picker loads the other seed rules", { timeout: 60_000 }, async () => {
+    const options = await page.locator("#example option").evaluateAll((all) => all.map((o) => o.value));
+    assert.deepEqual(options, ["002", "000", "001", "003", "004"]);
+    for (const [id, marker] of [
+      ["004", "title: DCOM lateral movement (via MMC20)"],
+      ["001", "name: DCOM Lateral Movement"],
+      ["000", "DeviceImageLoadEvents"],
+    ]) {
+      await page.selectOption("#example", id);
+      await page.waitForFunction((m) => document.querySelector("#editor .cm-content")?.textContent?.includes(m), marker, { timeout: 10_000 });
+      const state = await page.locator("#status").getAttribute("data-state");
+      assert.ok(state === "ok" || state === "errors", `status ${state} after loading ${id}`);
+      assert.match(await text("#language"), /^(kql|sigma)$/);
+    }
+    await page.screenshot({ path: path.join(SHOTS, "4-example.png") });
+  });
+
+  test("no page errors, console errors or failed requests", () => {
+    assert.deepEqual(problems, []);
+  });
+});
