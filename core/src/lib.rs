@@ -53,3 +53,37 @@ pub fn parse(text: &str, options: &ParseOptions) -> ParseReport {
         diagnostics,
     }
 }
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct LintOptions {
+    pub language: LanguageHint,
+    pub path: Option<String>,
+    /// Disabled rules and severity overrides.
+    pub config: lint::LintConfig,
+}
+
+/// What `rulelab lint` and the wasm `lint()` report for one input: the parse diagnostics
+/// plus every enabled lint rule's findings, after suppression comments.
+#[derive(Clone, Debug, Serialize)]
+pub struct LintReport {
+    pub language: Language,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses and lints a rule. Spans and ranges are relative to `text` as given.
+pub fn lint(text: &str, options: &LintOptions) -> LintReport {
+    let rule = Rule::load(text, options.language);
+    let mut diagnostics = rule.diagnostics.clone();
+    if let Some(query) = &rule.kql {
+        let found = kql::lint::lint_query(&query.text, &query.parsed.query, &options.config);
+        diagnostics.extend(found.into_iter().map(|d| query.offsets.diagnostic(d)));
+    }
+    lint::suppression::Suppressions::parse(text).apply(text, &mut diagnostics);
+    diagnostic::sort_and_dedup(&mut diagnostics);
+    diagnostic::locate(&mut diagnostics, text);
+    LintReport {
+        language: rule.language,
+        diagnostics,
+    }
+}

@@ -77,6 +77,40 @@ export interface ParseResult {
   diagnostics: Diagnostic[];
 }
 
+export interface LintConfig {
+  /** Rule codes or slugs to turn off. */
+  disable?: string[];
+  /** Rule codes or slugs mapped to the severity to report them at. */
+  severity?: Record<string, Severity>;
+}
+
+export interface LintOptions extends ParseOptions {
+  config?: LintConfig;
+}
+
+export interface LintResult {
+  language: Language;
+  /** Syntax diagnostics plus every enabled lint rule's findings, after suppression comments. */
+  diagnostics: Diagnostic[];
+}
+
+/** One entry of the lint rule registry. */
+export interface LintRule {
+  code: string;
+  slug: string;
+  language: Language;
+  severity: Severity;
+  category: "correctness" | "performance" | "style" | "detection-quality";
+  fix: "none" | "safe" | "unsafe";
+  summary: string;
+}
+
+/** Parses and lints a rule. Same errors as `parse`. */
+export function lint(text: string, opts?: LintOptions | null): LintResult;
+
+/** The lint rule registry. */
+export function rules(): LintRule[];
+
 /**
  * Parses a rule (raw KQL, a Sentinel analytics rule in YAML, or Sigma YAML).
  * Never throws for any text; throws an `Error` when `opts` is malformed and a `TypeError` when `text` is not a string.
@@ -95,6 +129,24 @@ pub fn parse(text: JsValue, opts: Option<js_sys::Object>) -> Result<JsValue, JsV
     let text = text_argument("parse", text)?;
     let options = parse_options(opts)?;
     to_js(&rulelab::parse(&text, &options))
+}
+
+/// Parses and lints a rule: `{language, diagnostics}`.
+#[wasm_bindgen(js_name = lint, skip_typescript)]
+pub fn lint(text: JsValue, opts: Option<js_sys::Object>) -> Result<JsValue, JsValue> {
+    let text = text_argument("lint", text)?;
+    let options: rulelab::LintOptions = match opts {
+        None => rulelab::LintOptions::default(),
+        Some(object) => serde_wasm_bindgen::from_value(object.into())
+            .map_err(|err| error(&format!("invalid lint options: {}", message(&err))))?,
+    };
+    to_js(&rulelab::lint(&text, &options))
+}
+
+/// The lint rule registry.
+#[wasm_bindgen(js_name = rules, skip_typescript)]
+pub fn rules() -> Result<JsValue, JsValue> {
+    to_js(&rulelab::lint::docs::all_rules())
 }
 
 /// The version of the rulelab core.

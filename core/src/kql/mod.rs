@@ -3,6 +3,7 @@
 pub mod ast;
 pub mod format;
 pub mod lexer;
+pub mod lint;
 pub mod parser;
 pub mod visit;
 

@@ -1,0 +1,19 @@
+//! Every KQL lint rule, in code order. Adding a rule means adding it here; the docs test
+//! (`docs/rules.md`) and the fixture test iterate this list.
+
+use super::rules::*;
+use super::KqlRule;
+
+pub static RULES: &[&dyn KqlRule] = &[
+    &prefer_has::PreferHas,
+    &join_without_kind::JoinWithoutKind,
+    &deprecated_function::DeprecatedFunction,
+    &unscoped_search::UnscopedSearch,
+    &union_wildcard::UnionWildcard,
+    &mv_expand_without_limit::MvExpandWithoutLimit,
+    &redundant_json_round_trip::RedundantJsonRoundTrip,
+    &sort_before_join::SortBeforeJoin,
+    &unused_let::UnusedLet,
+    &duplicate_let::DuplicateLet,
+    &case_sensitive_match::CaseSensitiveMatch,
+];

@@ -1,0 +1,13 @@
+//! One KQL lint rule per file, named by its slug.
+
+pub mod case_sensitive_match;
+pub mod deprecated_function;
+pub mod duplicate_let;
+pub mod join_without_kind;
+pub mod mv_expand_without_limit;
+pub mod prefer_has;
+pub mod redundant_json_round_trip;
+pub mod sort_before_join;
+pub mod union_wildcard;
+pub mod unscoped_search;
+pub mod unused_let;
