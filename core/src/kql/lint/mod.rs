@@ -152,7 +152,11 @@ pub fn lint_query(text: &str, query: &Query, config: &LintConfig) -> Vec<Diagnos
         };
         rule.check(&mut cx);
         for mut diagnostic in cx.diagnostics.drain(..) {
-            diagnostic.severity = severity;
+            // A rule may report a finding below its default (e.g. an exclusion rather than
+            // a match); a configured severity applies to all of its findings.
+            if severity != meta.severity {
+                diagnostic.severity = severity;
+            }
             out.push(diagnostic);
         }
     }

@@ -153,9 +153,20 @@ impl KqlRule for CaseSensitiveMatch {
             let Some(span) = operator_span(cx.text, left, right_start, &written) else {
                 continue;
             };
+            // A case-sensitive match can be evaded; a case-sensitive exclusion only lets
+            // other spellings through as noise.
+            let is_exclusion = written.starts_with('!');
+            let message = if is_exclusion {
+                format!("`{column} {written} ...` is a case-sensitive exclusion: the same {column} in another case is not excluded")
+            } else {
+                format!("`{column} {written} ...` is case-sensitive; an attacker can vary the case of {column} to evade it")
+            };
+            let mut diagnostic = Self::META.diagnostic(message, span);
+            if is_exclusion {
+                diagnostic.severity = crate::diagnostic::Severity::Info;
+            }
             found.push(
-                Self::META
-                    .diagnostic(format!("`{column} {written} ...` is case-sensitive; an attacker can vary the case of {column}"), span)
+                diagnostic
                     .with_help(format!("Windows ignores case in file names, paths and accounts: use `{replacement}`"))
                     .with_fix(Fix {
                         title: format!("Use `{replacement}`"),
