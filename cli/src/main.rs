@@ -24,6 +24,10 @@ struct Cli {
 enum Command {
     /// Parse rules and print one JSON line per input: {path|id, language, ok, diagnostics}.
     Parse(commands::parse::ParseArgs),
+    /// Lint rules: annotated text, JSON lines {path|id, language, diagnostics}, or SARIF.
+    Lint(commands::lint::LintArgs),
+    /// The lint rule registry.
+    Rules(commands::rules::RulesArgs),
 }
 
 fn main() -> ExitCode {
@@ -31,6 +35,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Parse(args) => commands::parse::run(&args),
+        Command::Lint(args) => commands::lint::run(&args),
+        Command::Rules(args) => commands::rules::run(&args),
     };
     outcome.exit_code()
 }

@@ -1,6 +1,8 @@
 //! One module per subcommand, plus what they share: the `--lang` option and how a run ends.
 
+pub mod lint;
 pub mod parse;
+pub mod rules;
 
 use std::process::ExitCode;
 

@@ -1,0 +1,299 @@
+//! `rulelab lint`: every lint rule over each input. `--format text` prints annotated source
+//! snippets (like rustc or ruff), `json` one line per input, `sarif` one SARIF 2.1.0 log.
+//! `--fix` applies safe fixes to files in place. Exit 1 when an error was found.
+
+use std::io::{self, BufWriter, Write};
+
+use clap::{Args, ValueEnum};
+use rulelab::lint::LintConfig;
+use rulelab::{Diagnostic, LanguageHint, LineIndex, LintOptions, LintReport, Severity};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::commands::{Lang, Outcome};
+use crate::input::{self, Input, Origin};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Annotated source snippets on stdout, a summary on stderr.
+    #[default]
+    Text,
+    /// One JSON line per input: {path|id, language, diagnostics}.
+    Json,
+    /// One SARIF 2.1.0 log for all inputs.
+    Sarif,
+}
+
+#[derive(Args, Debug)]
+pub struct LintArgs {
+    /// Language of the inputs; `auto` detects it from the content.
+    #[arg(long, value_enum, default_value_t = Lang::Auto)]
+    pub lang: Lang,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// A JSON Lines batch: lines `{id, query}` or `{id, rule}`; `-` for stdin.
+    #[arg(long, value_name = "FILE")]
+    pub jsonl: Option<String>,
+    /// Rule codes or slugs to turn off (repeatable, or comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub disable: Vec<String>,
+    /// Apply safe fixes to the files in place (not to stdin or JSONL inputs).
+    #[arg(long)]
+    pub fix: bool,
+    /// Rule files or folders; `-` or none reads stdin.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct JsonLine<'a> {
+    #[serde(flatten)]
+    origin: &'a Origin,
+    #[serde(flatten)]
+    report: &'a LintReport,
+}
+
+struct Linted {
+    input: Input,
+    report: LintReport,
+}
+
+pub fn run(args: &LintArgs) -> Outcome {
+    let config = LintConfig {
+        disable: args.disable.clone(),
+        ..LintConfig::default()
+    };
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let stderr = io::stderr();
+    let mut err = stderr.lock();
+    let mut outcome = Outcome::Clean;
+    let mut linted = Vec::new();
+    let (mut inputs, mut findings, mut fixed) = (0usize, 0usize, 0usize);
+
+    for item in input::inputs(&args.paths, args.jsonl.as_deref()) {
+        inputs += 1;
+        let input = match item {
+            Ok(input) => input,
+            Err(unreadable) => {
+                let _ = writeln!(
+                    err,
+                    "rulelab: {}: {}",
+                    unreadable.origin.label(),
+                    unreadable.message
+                );
+                outcome = Outcome::Failed;
+                continue;
+            }
+        };
+        let mut language = LanguageHint::from(args.lang);
+        if input.is_query && language == LanguageHint::Auto {
+            language = LanguageHint::Kql;
+        }
+        let options = LintOptions {
+            language,
+            path: None,
+            config: config.clone(),
+        };
+        let mut report = rulelab::lint(&input.text, &options);
+        if args.fix {
+            if let Origin::Path(path) = &input.origin {
+                match apply_safe_fixes(path, &input.text, &report.diagnostics) {
+                    Ok(0) => {}
+                    Ok(count) => {
+                        fixed += count;
+                        // Report what is left after fixing.
+                        let text = std::fs::read_to_string(path).unwrap_or_default();
+                        report = rulelab::lint(&text, &options);
+                    }
+                    Err(error) => {
+                        let _ = writeln!(err, "rulelab: {path}: cannot write fixes: {error}");
+                        outcome = Outcome::Failed;
+                    }
+                }
+            }
+        }
+        findings += report.diagnostics.len();
+        if report.diagnostics.iter().any(Diagnostic::is_error) {
+            outcome = outcome.max(Outcome::Findings);
+        }
+        let written = match args.format {
+            Format::Text => write_text(&mut out, &input, &report),
+            Format::Json => write_json(&mut out, &input, &report),
+            Format::Sarif => {
+                linted.push(Linted { input, report });
+                Ok(())
+            }
+        };
+        if written.is_err() {
+            return Outcome::Failed;
+        }
+    }
+    if args.format == Format::Sarif {
+        let log = sarif(&linted);
+        if serde_json::to_writer_pretty(&mut out, &log).is_err() || writeln!(out).is_err() {
+            return Outcome::Failed;
+        }
+    }
+    if out.flush().is_err() {
+        return Outcome::Failed;
+    }
+    let mut summary = format!("linted {inputs} inputs: {findings} findings");
+    if args.fix {
+        summary.push_str(&format!(", {fixed} safe fixes applied"));
+    }
+    let _ = writeln!(err, "{summary}");
+    outcome
+}
+
+fn write_json(out: &mut impl Write, input: &Input, report: &LintReport) -> io::Result<()> {
+    serde_json::to_writer(
+        &mut *out,
+        &JsonLine {
+            origin: &input.origin,
+            report,
+        },
+    )?;
+    out.write_all(b"\n")
+}
+
+/// `severity[CODE]: message`, the source line with carets under the span, help and fixes.
+fn write_text(out: &mut impl Write, input: &Input, report: &LintReport) -> io::Result<()> {
+    let label = input.origin.label();
+    let index = LineIndex::new(&input.text);
+    for d in &report.diagnostics {
+        let start = d.range.start;
+        writeln!(out, "{}[{}]: {}", d.severity.as_str(), d.code, d.message)?;
+        writeln!(
+            out,
+            "  --> {label}:{}:{}",
+            start.line + 1,
+            start.character + 1
+        )?;
+        let line_start = index.line_start(start.line as usize);
+        let line_end = index
+            .line_start(start.line as usize + 1)
+            .min(input.text.len());
+        let line = input
+            .text
+            .get(line_start..line_end)
+            .unwrap_or("")
+            .trim_end_matches(['\n', '\r']);
+        let number = (start.line + 1).to_string();
+        let gutter = " ".repeat(number.len());
+        // Carets under the span's part on this line, counted in characters.
+        let span_start = (d.span.start as usize).clamp(line_start, line_start + line.len());
+        let span_end = (d.span.end as usize).clamp(span_start, line_start + line.len());
+        let before = input
+            .text
+            .get(line_start..span_start)
+            .map(|s| s.chars().count())
+            .unwrap_or(0);
+        let width = input
+            .text
+            .get(span_start..span_end)
+            .map(|s| s.chars().count())
+            .unwrap_or(0)
+            .max(1);
+        writeln!(out, "{gutter} |")?;
+        writeln!(out, "{number} | {line}")?;
+        writeln!(
+            out,
+            "{gutter} | {}{} {}",
+            " ".repeat(before),
+            "^".repeat(width),
+            d.id
+        )?;
+        if let Some(help) = &d.help {
+            writeln!(out, "{gutter} = help: {help}")?;
+        }
+        for fix in &d.fixes {
+            let kind = if fix.is_safe {
+                "fix"
+            } else {
+                "suggestion (unsafe)"
+            };
+            writeln!(out, "{gutter} = {kind}: {}", fix.title)?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+fn apply_safe_fixes(path: &str, text: &str, diagnostics: &[Diagnostic]) -> io::Result<usize> {
+    let edits: Vec<_> = diagnostics
+        .iter()
+        .filter_map(|d| d.fixes.iter().find(|f| f.is_safe))
+        .flat_map(|f| f.edits.iter().cloned())
+        .collect();
+    if edits.is_empty() {
+        return Ok(0);
+    }
+    let fixed = rulelab::diagnostic::apply_edits(text, &edits);
+    std::fs::write(path, fixed)?;
+    Ok(edits.len())
+}
+
+fn sarif_level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info | Severity::Hint => "note",
+    }
+}
+
+/// A SARIF 2.1.0 log: the rule registry as the driver's rules, one result per finding.
+fn sarif(linted: &[Linted]) -> serde_json::Value {
+    let registry = rulelab::lint::docs::all_rules();
+    let rules: Vec<_> = registry
+        .iter()
+        .map(|m| {
+            json!({
+                "id": m.code,
+                "name": m.slug,
+                "shortDescription": { "text": m.summary },
+                "fullDescription": { "text": m.docs.trim() },
+                "defaultConfiguration": { "level": sarif_level(m.severity) },
+                "properties": { "category": m.category.as_str() },
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for Linted { input, report } in linted {
+        let uri = match &input.origin {
+            Origin::Path(path) => path.clone(),
+            Origin::Id(_) => format!("jsonl:{}", input.origin.label()),
+        };
+        for d in &report.diagnostics {
+            let region = json!({
+                "startLine": d.range.start.line + 1,
+                "startColumn": d.range.start.character + 1,
+                "endLine": d.range.end.line + 1,
+                "endColumn": d.range.end.character + 1,
+            });
+            let mut result = json!({
+                "ruleId": d.code,
+                "level": sarif_level(d.severity),
+                "message": { "text": match &d.help { Some(help) => format!("{} ({help})", d.message), None => d.message.clone() } },
+                "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri }, "region": region } }],
+            });
+            if let Some(index) = registry.iter().position(|m| m.code == d.code) {
+                result["ruleIndex"] = json!(index);
+            }
+            results.push(result);
+        }
+    }
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "rulelab",
+                "version": rulelab::VERSION,
+                "informationUri": "https://github.com/rulelab/rulelab",
+                "rules": rules,
+            }},
+            "results": results,
+        }],
+    })
+}
