@@ -9,6 +9,7 @@ pub mod diagnostic;
 pub mod kql;
 pub mod lint;
 pub mod rule;
+pub mod sigma;
 pub mod source;
 pub mod suggest;
 pub mod value;
@@ -61,6 +62,10 @@ pub struct LintOptions {
     pub path: Option<String>,
     /// Disabled rules and severity overrides.
     pub config: lint::LintConfig,
+    /// Which table schemas to check KQL against (`sentinel`, `defender`, `none`). Unset:
+    /// `sentinel` for Sentinel analytics rules, `none` (no table or column checks) for raw
+    /// KQL, whose origin is unknown.
+    pub profile: Option<kql::schema::Profile>,
 }
 
 /// What `rulelab lint` and the wasm `lint()` report for one input: the parse diagnostics
@@ -76,7 +81,13 @@ pub fn lint(text: &str, options: &LintOptions) -> LintReport {
     let rule = Rule::load(text, options.language);
     let mut diagnostics = rule.diagnostics.clone();
     if let Some(query) = &rule.kql {
-        let found = kql::lint::lint_query(&query.text, &query.parsed.query, &options.config);
+        let mut found = kql::lint::lint_query(&query.text, &query.parsed.query, &options.config);
+        let profile = options.profile.unwrap_or(match rule.sentinel() {
+            Some(_) => kql::schema::Profile::Sentinel,
+            None => kql::schema::Profile::None,
+        });
+        let schema = kql::schema::Schema::for_profile(profile);
+        found.extend(kql::analyze::analyze(&query.parsed.query, &schema).diagnostics);
         diagnostics.extend(found.into_iter().map(|d| query.offsets.diagnostic(d)));
     }
     lint::suppression::Suppressions::parse(text).apply(text, &mut diagnostics);

@@ -5,6 +5,7 @@
 use std::io::{self, BufWriter, Write};
 
 use clap::{Args, ValueEnum};
+use rulelab::kql::schema::Profile;
 use rulelab::lint::LintConfig;
 use rulelab::{Diagnostic, LanguageHint, LineIndex, LintOptions, LintReport, Severity};
 use serde::Serialize;
@@ -34,6 +35,10 @@ pub struct LintArgs {
     /// A JSON Lines batch: lines `{id, query}` or `{id, rule}`; `-` for stdin.
     #[arg(long, value_name = "FILE")]
     pub jsonl: Option<String>,
+    /// Table schemas to check against: `sentinel`, `defender` or `none`. Default: sentinel
+    /// for Sentinel analytics rules, none for raw KQL.
+    #[arg(long, value_name = "PROFILE", value_parser = parse_profile)]
+    pub schema: Option<Profile>,
     /// Rule codes or slugs to turn off (repeatable, or comma-separated).
     #[arg(long, value_delimiter = ',')]
     pub disable: Vec<String>,
@@ -91,6 +96,7 @@ pub fn run(args: &LintArgs) -> Outcome {
             language = LanguageHint::Kql;
         }
         let options = LintOptions {
+            profile: args.schema,
             language,
             path: None,
             config: config.clone(),
@@ -144,6 +150,11 @@ pub fn run(args: &LintArgs) -> Outcome {
     }
     let _ = writeln!(err, "{summary}");
     outcome
+}
+
+fn parse_profile(text: &str) -> Result<Profile, String> {
+    Profile::parse(text)
+        .ok_or_else(|| format!("unknown schema profile `{text}` (sentinel, defender, none)"))
 }
 
 fn write_json(out: &mut impl Write, input: &Input, report: &LintReport) -> io::Result<()> {

@@ -1,10 +1,13 @@
 //! KQL: lexer, grammar, AST, formatter (and, in later stages, analysis, lint, evaluation).
 
+pub mod analyze;
 pub mod ast;
 pub mod format;
+pub mod functions;
 pub mod lexer;
 pub mod lint;
 pub mod parser;
+pub mod schema;
 pub mod visit;
 
 #[allow(

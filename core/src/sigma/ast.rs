@@ -124,7 +124,10 @@ impl SigmaRule {
     /// Whether `reference` (an id or a name) names this rule.
     pub fn is_named(&self, reference: &str) -> bool {
         self.id.as_ref().is_some_and(|id| id.value == reference)
-            || self.name.as_ref().is_some_and(|name| name.value == reference)
+            || self
+                .name
+                .as_ref()
+                .is_some_and(|name| name.value == reference)
     }
 }
 

@@ -19,7 +19,12 @@ impl Code {
         Diagnostic::new(self.code, self.slug, self.severity, message, span)
     }
 
-    pub fn with_severity(self, severity: Severity, message: impl Into<String>, span: Span) -> Diagnostic {
+    pub fn with_severity(
+        self,
+        severity: Severity,
+        message: impl Into<String>,
+        span: Span,
+    ) -> Diagnostic {
         Diagnostic::new(self.code, self.slug, severity, message, span)
     }
 }
@@ -101,7 +106,10 @@ mod tests {
             assert!(seen.insert(code.code), "duplicate {}", code.code);
             assert!(seen.insert(code.slug), "duplicate {}", code.slug);
             assert!(code.code.starts_with("SIG1") || code.code.starts_with("SIG2"));
-            assert!(code.slug.chars().all(|c| c.is_ascii_lowercase() || c == '-'));
+            assert!(code
+                .slug
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '-'));
         }
         assert_eq!(find("SIG110"), Some(FLATTENED_YAML));
         assert_eq!(find("unknown-modifier"), Some(UNKNOWN_MODIFIER));

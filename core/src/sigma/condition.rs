@@ -54,10 +54,13 @@ pub fn parse(text: &str) -> ParsedCondition {
     };
     let tokens = lex(expression);
     if tokens.is_empty() {
-        diagnostics.push(codes::CONDITION_SYNTAX.at(
-            "the condition is empty",
-            Span::new(0, text.len()),
-        ).with_help("name the search identifiers to combine, e.g. `selection and not filter`"));
+        diagnostics.push(
+            codes::CONDITION_SYNTAX
+                .at("the condition is empty", Span::new(0, text.len()))
+                .with_help(
+                    "name the search identifiers to combine, e.g. `selection and not filter`",
+                ),
+        );
         return ParsedCondition {
             expr: None,
             aggregation,
@@ -78,12 +81,16 @@ pub fn parse(text: &str) -> ParsedCondition {
     };
     let result = grammar::ConditionParser::new().parse(
         &mut builder,
-        tokens.into_iter().map(|(l, tok, r)| Ok::<_, ()>((l, tok, r))),
+        tokens
+            .into_iter()
+            .map(|(l, tok, r)| Ok::<_, ()>((l, tok, r))),
     );
     let expr = match result {
         Ok(node) => Some(node.into_expr()),
         Err(error) => {
-            builder.diagnostics.push(syntax_diagnostic(&error, expression.len()));
+            builder
+                .diagnostics
+                .push(syntax_diagnostic(&error, expression.len()));
             None
         }
     };
@@ -278,7 +285,9 @@ impl Node {
 
     fn into_expr(self) -> ConditionExpr {
         let kind = match self.kind {
-            NodeKind::Or(items) => ConditionKind::Or(items.into_iter().map(Node::into_expr).collect()),
+            NodeKind::Or(items) => {
+                ConditionKind::Or(items.into_iter().map(Node::into_expr).collect())
+            }
             NodeKind::And(items) => {
                 ConditionKind::And(items.into_iter().map(Node::into_expr).collect())
             }
@@ -394,7 +403,10 @@ fn syntax_diagnostic(error: &ParseError<usize, Tok<'_>, ()>, text_len: usize) ->
         }
         ParseError::ExtraToken { token: (l, tok, r) } => codes::CONDITION_SYNTAX
             .at(
-                format!("unexpected {} after the end of the condition", describe(tok)),
+                format!(
+                    "unexpected {} after the end of the condition",
+                    describe(tok)
+                ),
                 Span::new(*l, *r),
             )
             .with_help(help),
@@ -402,10 +414,9 @@ fn syntax_diagnostic(error: &ParseError<usize, Tok<'_>, ()>, text_len: usize) ->
             "invalid character in the condition",
             Span::new(*location, *location + 1),
         ),
-        ParseError::User { .. } => codes::CONDITION_SYNTAX.at(
-            "the condition does not parse",
-            Span::new(0, text_len),
-        ),
+        ParseError::User { .. } => {
+            codes::CONDITION_SYNTAX.at("the condition does not parse", Span::new(0, text_len))
+        }
     }
 }
 
@@ -466,11 +477,19 @@ mod tests {
         match &expr.kind {
             ConditionKind::Or(items) => format!(
                 "or({})",
-                items.iter().map(|i| shape(i, text)).collect::<Vec<_>>().join(", ")
+                items
+                    .iter()
+                    .map(|i| shape(i, text))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             ConditionKind::And(items) => format!(
                 "and({})",
-                items.iter().map(|i| shape(i, text)).collect::<Vec<_>>().join(", ")
+                items
+                    .iter()
+                    .map(|i| shape(i, text))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             ConditionKind::Not(inner) => format!("not({})", shape(inner, text)),
             ConditionKind::Identifier(name) => name.clone(),
@@ -492,7 +511,11 @@ mod tests {
 
     fn parse_shape(text: &str) -> String {
         let parsed = parse(text);
-        assert!(parsed.diagnostics.is_empty(), "{text}: {:?}", parsed.diagnostics);
+        assert!(
+            parsed.diagnostics.is_empty(),
+            "{text}: {:?}",
+            parsed.diagnostics
+        );
         shape(&parsed.expr.unwrap(), text)
     }
 
@@ -500,7 +523,10 @@ mod tests {
     fn precedence_is_or_and_not_of() {
         assert_eq!(parse_shape("a or b and c"), "or(a, and(b, c))");
         assert_eq!(parse_shape("not a and b"), "and(not(a), b)");
-        assert_eq!(parse_shape("a and not 1 of filter*"), "and(a, not(one:filter*))");
+        assert_eq!(
+            parse_shape("a and not 1 of filter*"),
+            "and(a, not(one:filter*))"
+        );
         assert_eq!(parse_shape("(a or b) and c"), "and(or(a, b), c)");
         assert_eq!(parse_shape("all of them"), "all:them");
         assert_eq!(parse_shape("any of sel_*"), "one:sel_*");
@@ -516,7 +542,9 @@ mod tests {
         let parsed = parse(text);
         let expr = parsed.expr.unwrap();
         assert_eq!(expr.span.text(text), text);
-        let ConditionKind::And(items) = &expr.kind else { panic!() };
+        let ConditionKind::And(items) = &expr.kind else {
+            panic!()
+        };
         assert_eq!(items[0].span.text(text), "sel");
         assert_eq!(items[1].span.text(text), "not (f1 or f2)");
     }
@@ -547,7 +575,10 @@ mod tests {
         assert_eq!(shape(parsed.expr.as_ref().unwrap(), text), "selection");
         let d = &parsed.diagnostics[0];
         assert_eq!(d.code, "SIG115");
-        assert_eq!(d.span.text(text), "| count(TargetUserName) by IpAddress > 10");
+        assert_eq!(
+            d.span.text(text),
+            "| count(TargetUserName) by IpAddress > 10"
+        );
         assert!(d.help.as_ref().unwrap().contains("correlation"));
         let near = parse("selection1 | near selection2");
         assert!(near.diagnostics[0].message.contains("near"));

@@ -210,7 +210,9 @@ mod tests {
         assert_eq!(Pattern::parse(r"\?").parts, [lit("?")]);
         assert_eq!(Pattern::parse(r"end\").parts, [lit(r"end\")]);
         assert_eq!(
-            Pattern::parse("/Namespace:\\\\\\\\root\\\\Microsoft").as_literal().unwrap(),
+            Pattern::parse("/Namespace:\\\\\\\\root\\\\Microsoft")
+                .as_literal()
+                .unwrap(),
             r"/Namespace:\\root\Microsoft"
         );
         assert_eq!(

@@ -1,0 +1,95 @@
+//! Sigma: parse (YAML with spans, the condition grammar, flattened-YAML repair, Sigma 1.0
+//! forms), check against the specification, compile once and evaluate on events, with
+//! correlation and filter rules.
+//!
+//! Where things live:
+//!
+//! | file | what |
+//! |---|---|
+//! | `ast.rs` | the typed rule: detection, correlation and filter rules |
+//! | `parse.rs` | YAML → rules, collections, shape diagnostics |
+//! | `flattened.rs` | repair of YAML that lost its indentation (`SIG110`) |
+//! | `condition.lalrpop`, `condition.rs` | the condition grammar and its positions in the file |
+//! | `checks.rs` | specification checks: formats, enumerations, references |
+//! | `codes.rs` | every `SIG1xx`/`SIG2xx` code |
+//! | `pattern.rs` | wildcards and escapes of Sigma strings |
+//! | `modifiers/` | every value modifier, one file each where there is logic |
+//! | `compile.rs`, `matcher.rs` | rules → matchers (literal/prefix/suffix/substring/regex) |
+//! | `event.rs` | events indexed by field, case folded once |
+//! | `eval.rs` | evaluation and the reasons for each match |
+//! | `correlation.rs` | correlation types over time windows |
+//! | `ruleset.rs` | several files compiled together (filters, correlation references) |
+//! | `taxonomy.rs` | logsource → channels, event IDs, tables (`core/data/sigma_taxonomy.json`) |
+
+pub mod ast;
+pub mod checks;
+pub mod codes;
+pub mod compile;
+pub mod condition;
+pub mod correlation;
+pub mod datetime;
+pub mod eval;
+pub mod event;
+pub mod flattened;
+pub mod matcher;
+pub mod modifiers;
+pub mod parse;
+pub mod pattern;
+pub mod ruleset;
+pub mod taxonomy;
+
+use serde::{Deserialize, Serialize};
+
+pub use ast::SigmaRule;
+pub use compile::CompileOptions;
+pub use correlation::CorrelationMatch;
+pub use eval::{EvalOptions, Evaluation, Evaluator, FieldMatch, Match};
+pub use parse::Parsed;
+pub use ruleset::{RuleSet, RuleSource, SourceDiagnostic};
+
+use crate::diagnostic;
+
+/// Parses a Sigma file (one or more YAML documents) and checks it against the
+/// specification. Diagnostics are sorted and carry editor ranges.
+pub fn parse(text: &str) -> Parsed {
+    let mut parsed = parse::parse_yaml(text);
+    for rule in &parsed.rules {
+        checks::check(rule, &mut parsed.diagnostics);
+    }
+    diagnostic::sort_and_dedup(&mut parsed.diagnostics);
+    diagnostic::locate(&mut parsed.diagnostics, text);
+    parsed
+}
+
+/// Compiles rule files together (filters and correlations may refer across files).
+pub fn compile(sources: &[RuleSource], options: &CompileOptions) -> RuleSet {
+    ruleset::compile(sources, options)
+}
+
+/// Options of a one-shot evaluation.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct EvaluateOptions {
+    /// Values of `%placeholders%` for the `expand` modifier.
+    pub placeholders: std::collections::BTreeMap<String, Vec<String>>,
+    #[serde(flatten)]
+    pub eval: EvalOptions,
+}
+
+/// Parses one Sigma file and evaluates it on events: the playground's and the wasm
+/// `evaluate()`'s entry point. Diagnostics refer to `text`.
+pub fn evaluate(text: &str, events: &[serde_json::Value], options: &EvaluateOptions) -> Evaluation {
+    let set = compile(
+        &[RuleSource::new(None, text)],
+        &CompileOptions::with_placeholders(options.placeholders.clone()),
+    );
+    let mut evaluation = set.evaluate(events, &options.eval);
+    let mut diagnostics: Vec<_> = evaluation
+        .rule_diagnostics
+        .drain(..)
+        .map(|d| d.diagnostic)
+        .collect();
+    diagnostics.append(&mut evaluation.diagnostics);
+    evaluation.diagnostics = diagnostics;
+    evaluation
+}
