@@ -56,3 +56,39 @@ fn sigma_seed_is_detected_as_sigma() {
     };
     assert_eq!(parse(&text, &auto()).language, Language::Sigma);
 }
+
+/// Each seed's lint findings (Defender hunting seeds against the defender schema), as
+/// `line:column code message` lines; review every change.
+#[test]
+fn seed_lint_findings() {
+    use rulelab::kql::schema::Profile;
+    let seeds = [
+        ("000_msi_odbc_dcom.kql", Some(Profile::Defender)),
+        ("001_dcom_lateral_movement.yaml", None),
+        ("002_msiexec_dll_network.kql", Some(Profile::Defender)),
+        ("003_dcom_server_child_process.kql", Some(Profile::Defender)),
+        ("004_dcom_mmc20_powershell.yml", None),
+    ];
+    for (name, profile) in seeds {
+        let Some(text) = seed(name) else { return };
+        let options = rulelab::LintOptions {
+            profile,
+            ..Default::default()
+        };
+        let report = rulelab::lint(&text, &options);
+        let lines: Vec<String> = report
+            .diagnostics
+            .iter()
+            .map(|d| {
+                format!(
+                    "{}:{} {} {}",
+                    d.range.start.line + 1,
+                    d.range.start.character + 1,
+                    d.code,
+                    d.message
+                )
+            })
+            .collect();
+        insta::assert_yaml_snapshot!(format!("seed_lint_{}", &name[..3]), lines);
+    }
+}

@@ -87,10 +87,7 @@ impl<'s> Analyzer<'s> {
                     self.bind(&name.name, binding);
                 }
                 StatementKind::Expr(expr) => {
-                    result = match self.tabular_or_scalar(expr) {
-                        Ok(row) => Some(row),
-                        Err(_) => None,
-                    };
+                    result = self.tabular_or_scalar(expr).ok();
                 }
                 StatementKind::DeclareQueryParameters { parameters } => {
                     for parameter in parameters {

@@ -8,6 +8,7 @@ pub static RULES: &[&dyn KqlRule] = &[
     &prefer_has::PreferHas,
     &join_without_kind::JoinWithoutKind,
     &deprecated_function::DeprecatedFunction,
+    &has_short_term::HasShortTerm,
     &unscoped_search::UnscopedSearch,
     &union_wildcard::UnionWildcard,
     &mv_expand_without_limit::MvExpandWithoutLimit,

@@ -3,6 +3,7 @@
 pub mod case_sensitive_match;
 pub mod deprecated_function;
 pub mod duplicate_let;
+pub mod has_short_term;
 pub mod join_without_kind;
 pub mod mv_expand_without_limit;
 pub mod prefer_has;
