@@ -17,4 +17,10 @@ pub static RULES: &[&dyn KqlRule] = &[
     &unused_let::UnusedLet,
     &duplicate_let::DuplicateLet,
     &case_sensitive_match::CaseSensitiveMatch,
+    &cross_cluster::CrossCluster,
+    &empty_string_comparison::EmptyStringComparison,
+    &has_ipv4::HasIpv4,
+    &tolower_comparison::TolowerComparison,
+    &single_value_in::SingleValueIn,
+    &lolbin_allow_list::LolbinAllowList,
 ];

@@ -77,6 +77,8 @@ impl KqlRule for HasShortTerm {
             let short: Vec<&str> = values
                 .iter()
                 .copied()
+                // IPv4 addresses have their own rule (has-ipv4).
+                .filter(|v| !super::has_ipv4::is_ipv4(v))
                 .filter(|v| terms(v).iter().any(|t| t.chars().count() < 3) || terms(v).is_empty())
                 .collect();
             if short.is_empty() {
