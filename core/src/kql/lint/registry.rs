@@ -23,4 +23,9 @@ pub static RULES: &[&dyn KqlRule] = &[
     &tolower_comparison::TolowerComparison,
     &single_value_in::SingleValueIn,
     &lolbin_allow_list::LolbinAllowList,
+    &string_names_column::StringNamesColumn,
+    &literal_wildcard::LiteralWildcard,
+    &take_without_sort::TakeWithoutSort,
+    &reversed_between::ReversedBetween,
+    &regex_without_prefilter::RegexWithoutPrefilter,
 ];

@@ -1,5 +1,4 @@
 use crate::declare_rule;
-use crate::kql::ast::*;
 use crate::kql::lint::{call_name, KqlRule, LintContext};
 use crate::lint::RuleMeta;
 
