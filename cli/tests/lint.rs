@@ -95,3 +95,33 @@ fn syntax_errors_exit_one_and_rules_lists_the_registry() {
         .iter()
         .any(|r| r["code"] == "KQL302" && r["fixable"] == true));
 }
+
+#[test]
+fn rulelab_toml_sets_profile_and_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("rulelab.toml"), "profile = \"defender\"\n[lint]\ndisable = [\"join-without-kind\"]\n[lint.severity]\nKQL312 = \"error\"\n").unwrap();
+    let path = dir.path().join("rule.kql");
+    fs::write(&path, "DeviceProcessEvents\n| where FileNme == \"x\" or FileName == \"msiexec.exe\"\n| join (DeviceNetworkEvents) on DeviceId\n").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_rulelab"))
+        .args(["lint", "--format", "json", "rule.kql"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let line: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let diagnostics = line["diagnostics"].as_array().unwrap();
+    let codes: Vec<&str> = diagnostics
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        codes.contains(&"KQL203"),
+        "defender profile checks columns: {codes:?}"
+    );
+    assert!(
+        !codes.contains(&"KQL302"),
+        "disabled in rulelab.toml: {codes:?}"
+    );
+    let severity = diagnostics.iter().find(|d| d["code"] == "KQL312").unwrap()["severity"].clone();
+    assert_eq!(severity, "error");
+    assert_eq!(output.status.code(), Some(1));
+}

@@ -39,6 +39,10 @@ pub struct LintArgs {
     /// for Sentinel analytics rules, none for raw KQL.
     #[arg(long, value_name = "PROFILE", value_parser = parse_profile)]
     pub schema: Option<Profile>,
+    /// A `rulelab.toml` to use instead of the nearest one (profile, disabled rules,
+    /// severities).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
     /// Rule codes or slugs to turn off (repeatable, or comma-separated).
     #[arg(long, value_delimiter = ',')]
     pub disable: Vec<String>,
@@ -64,9 +68,12 @@ struct Linted {
 }
 
 pub fn run(args: &LintArgs) -> Outcome {
-    let config = LintConfig {
-        disable: args.disable.clone(),
-        ..LintConfig::default()
+    let (config, profile) = match settings(args) {
+        Ok(settings) => settings,
+        Err(message) => {
+            let _ = writeln!(io::stderr(), "rulelab: {message}");
+            return Outcome::Failed;
+        }
     };
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -96,7 +103,7 @@ pub fn run(args: &LintArgs) -> Outcome {
             language = LanguageHint::Kql;
         }
         let options = LintOptions {
-            profile: args.schema,
+            profile,
             language,
             path: None,
             config: config.clone(),
@@ -150,6 +157,23 @@ pub fn run(args: &LintArgs) -> Outcome {
     }
     let _ = writeln!(err, "{summary}");
     outcome
+}
+
+/// The lint configuration: `rulelab.toml` (given or nearest), then the flags on top.
+fn settings(args: &LintArgs) -> Result<(LintConfig, Option<Profile>), String> {
+    let path = match &args.config {
+        Some(path) => Some(path.clone()),
+        None => std::env::current_dir()
+            .ok()
+            .and_then(|dir| crate::config::find(&dir)),
+    };
+    let file = match path {
+        Some(path) => crate::config::load(&path)?,
+        None => crate::config::Config::default(),
+    };
+    let mut config = file.lint.clone();
+    config.disable.extend(args.disable.iter().cloned());
+    Ok((config, args.schema.or(file.profile()?)))
 }
 
 fn parse_profile(text: &str) -> Result<Profile, String> {
