@@ -3,6 +3,7 @@
 //! Each subcommand is a module in `commands/` that only translates to and from the core.
 
 mod commands;
+mod config;
 mod input;
 
 use std::process::ExitCode;
