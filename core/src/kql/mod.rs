@@ -2,6 +2,7 @@
 
 pub mod analyze;
 pub mod ast;
+pub mod eval;
 pub mod format;
 pub mod functions;
 pub mod lexer;

@@ -1,0 +1,88 @@
+//! Dynamic values: parse_json, pack_array, bag_pack, array_length, array_concat...
+
+use std::sync::Arc;
+
+use super::arg;
+use crate::kql::eval::scalar::as_text;
+use crate::kql::eval::Result;
+use crate::value::Value;
+
+fn dynamic(json: serde_json::Value) -> Value {
+    Value::Dynamic(Arc::new(json))
+}
+
+fn json(value: &Value) -> serde_json::Value {
+    match value {
+        Value::Dynamic(d) => (**d).clone(),
+        other => other.to_json(),
+    }
+}
+
+pub fn call(name: &str, args: &[Value]) -> Result<Option<Value>> {
+    Ok(Some(match name {
+        "parse_json" => match arg(args, 0) {
+            Value::String(s) => serde_json::from_str(&s).map_or_else(
+                |_| dynamic(serde_json::Value::String(s.to_string())),
+                dynamic,
+            ),
+            Value::Dynamic(d) => Value::Dynamic(d),
+            Value::Null => dynamic(serde_json::Value::Null),
+            other => dynamic(other.to_json()),
+        },
+        "pack_array" => dynamic(serde_json::Value::Array(args.iter().map(json).collect())),
+        "bag_pack" => {
+            let mut map = serde_json::Map::new();
+            for pair in args.chunks(2) {
+                if let [key, value] = pair {
+                    map.insert(as_text(key).unwrap_or_default(), json(value));
+                }
+            }
+            dynamic(serde_json::Value::Object(map))
+        }
+        "array_length" => match arg(args, 0) {
+            Value::Dynamic(d) => d
+                .as_array()
+                .map_or(Value::Null, |a| Value::Long(a.len() as i64)),
+            _ => Value::Null,
+        },
+        "array_concat" => {
+            let mut out = Vec::new();
+            for value in args {
+                match json(value) {
+                    serde_json::Value::Array(items) => out.extend(items),
+                    _ => return Ok(Some(Value::Null)),
+                }
+            }
+            dynamic(serde_json::Value::Array(out))
+        }
+        "bag_keys" => match arg(args, 0) {
+            Value::Dynamic(d) => d.as_object().map_or(Value::Null, |m| {
+                dynamic(serde_json::Value::Array(
+                    m.keys().cloned().map(serde_json::Value::String).collect(),
+                ))
+            }),
+            _ => Value::Null,
+        },
+        "gettype" => Value::string(match arg(args, 0) {
+            Value::Null => "null",
+            Value::Bool(_) => "bool",
+            Value::Int(_) => "int",
+            Value::Long(_) => "long",
+            Value::Real(_) => "real",
+            Value::String(_) => "string",
+            Value::Datetime(_) => "datetime",
+            Value::Timespan(_) => "timespan",
+            Value::Guid(_) => "guid",
+            Value::Dynamic(d) => match &*d {
+                serde_json::Value::Array(_) => "array",
+                serde_json::Value::Object(_) => "dictionary",
+                serde_json::Value::String(_) => "string",
+                serde_json::Value::Bool(_) => "bool",
+                serde_json::Value::Number(n) if n.is_i64() => "long",
+                serde_json::Value::Number(_) => "real",
+                serde_json::Value::Null => "null",
+            },
+        }),
+        _ => return Ok(None),
+    }))
+}

@@ -1,0 +1,104 @@
+//! Scalar functions, by family: `string.rs`, `math.rs`, `conversion.rs`, `dynamic.rs`,
+//! `datetime.rs`. Names resolve through the catalog's aliases (`iif` -> `iff`).
+
+mod conversion;
+mod datetime;
+mod dynamic;
+mod math;
+mod string;
+
+use super::{EvalError, Result};
+use crate::value::Value;
+
+/// Calls a built-in scalar function on evaluated arguments.
+pub fn call(name: &str, args: &[Value]) -> Result<Value> {
+    let canonical = crate::kql::functions::lookup(name).map_or(name, |info| info.name);
+    if let Some(value) = string::call(canonical, args)? {
+        return Ok(value);
+    }
+    if let Some(value) = math::call(canonical, args)? {
+        return Ok(value);
+    }
+    if let Some(value) = conversion::call(canonical, args)? {
+        return Ok(value);
+    }
+    if let Some(value) = dynamic::call(canonical, args)? {
+        return Ok(value);
+    }
+    if let Some(value) = datetime::call(canonical, args)? {
+        return Ok(value);
+    }
+    if let Some(value) = logic(canonical, args)? {
+        return Ok(value);
+    }
+    Err(EvalError::unsupported(format!("function `{name}()`")))
+}
+
+/// Conditionals and null tests.
+fn logic(name: &str, args: &[Value]) -> Result<Option<Value>> {
+    let arg = |i: usize| args.get(i).cloned().unwrap_or(Value::Null);
+    Ok(Some(match name {
+        "iff" => {
+            if matches!(arg(0), Value::Bool(true)) {
+                arg(1)
+            } else {
+                arg(2)
+            }
+        }
+        "case" => {
+            let mut pairs = args.chunks(2);
+            loop {
+                match pairs.next() {
+                    Some([condition, value]) => {
+                        if matches!(condition, Value::Bool(true)) {
+                            break value.clone();
+                        }
+                    }
+                    Some([otherwise]) => break otherwise.clone(),
+                    _ => break Value::Null,
+                }
+            }
+        }
+        "coalesce" => args
+            .iter()
+            .find(|v| !is_empty_value(v))
+            .cloned()
+            .unwrap_or(Value::Null),
+        "isnull" => {
+            Value::Bool(arg(0).is_null() || matches!(arg(0), Value::Dynamic(d) if d.is_null()))
+        }
+        "isnotnull" => {
+            Value::Bool(!(arg(0).is_null() || matches!(arg(0), Value::Dynamic(d) if d.is_null())))
+        }
+        "isempty" => Value::Bool(is_empty_value(&arg(0))),
+        "isnotempty" => Value::Bool(!is_empty_value(&arg(0))),
+        "not" => match arg(0) {
+            Value::Bool(b) => Value::Bool(!b),
+            _ => Value::Null,
+        },
+        _ => return Ok(None),
+    }))
+}
+
+/// Null, or an empty string (isempty's definition).
+pub fn is_empty_value(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::Dynamic(d) => d.is_null() || d.as_str().is_some_and(str::is_empty),
+        _ => false,
+    }
+}
+
+/// Compiles a regex (RE2 syntax, linear time) with a size limit.
+pub fn regex(pattern: &str) -> Result<regex::Regex> {
+    regex::RegexBuilder::new(pattern)
+        .size_limit(1 << 20)
+        .build()
+        .map_err(|e| EvalError::new(format!("invalid regex `{pattern}`: {e}")))
+}
+
+/// The i-th argument, or null.
+pub(super) fn arg(args: &[Value], i: usize) -> Value {
+    args.get(i).cloned().unwrap_or(Value::Null)
+}

@@ -1,0 +1,321 @@
+//! The KQL evaluator: runs a parsed query over in-memory tables.
+//!
+//! Statements bind `let` names in an environment; tabular expressions produce [`Table`]s
+//! operator by operator (`operators/`, one file per operator family), scalar expressions
+//! evaluate per row (`expr.rs`) with functions by family in `functions/`. Every operator
+//! records rows in and out, so a user sees where rows were dropped.
+//!
+//! Unsupported features are errors that name them ("not supported: X"), never panics.
+
+mod aggregate;
+mod expr;
+pub mod functions;
+pub mod literal;
+mod operators;
+pub mod scalar;
+pub mod table;
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::kql::ast::*;
+pub use table::{Column, Table};
+
+/// How an evaluation runs.
+#[derive(Clone, Debug)]
+pub struct EvalOptions {
+    /// `now()` and `ago()` are measured from here (ticks since the Unix epoch).
+    pub now: i64,
+    /// Evaluation stops with an error past this many rows in any intermediate table.
+    pub max_rows: usize,
+}
+
+impl Default for EvalOptions {
+    fn default() -> EvalOptions {
+        EvalOptions {
+            now: 0,
+            max_rows: 1_000_000,
+        }
+    }
+}
+
+/// Rows in and out of one operator.
+#[derive(Clone, Debug, Serialize)]
+pub struct Stage {
+    pub index: usize,
+    pub operator: String,
+    pub rows_in: usize,
+    pub rows_out: usize,
+}
+
+/// The result of a query: its last tabular statement's table and the stages that made it.
+#[derive(Clone, Debug, Default)]
+pub struct Evaluation {
+    pub table: Option<Table>,
+    pub stages: Vec<Stage>,
+}
+
+/// Why an evaluation stopped.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EvalError {
+    pub message: String,
+}
+
+impl EvalError {
+    pub fn new(message: impl Into<String>) -> EvalError {
+        EvalError {
+            message: message.into(),
+        }
+    }
+
+    pub fn unsupported(what: impl std::fmt::Display) -> EvalError {
+        EvalError::new(format!("not supported: {what}"))
+    }
+}
+
+type Result<T> = std::result::Result<T, EvalError>;
+
+#[derive(Clone, Debug)]
+enum Binding {
+    Scalar(crate::value::Value),
+    Table(Table),
+    Function(FunctionDef),
+}
+
+/// Evaluates a query over the given input tables.
+pub fn evaluate(
+    query: &Query,
+    inputs: &HashMap<String, Table>,
+    options: &EvalOptions,
+) -> std::result::Result<Evaluation, EvalError> {
+    let mut evaluator = Evaluator {
+        inputs,
+        options,
+        scopes: vec![HashMap::new()],
+        stages: Vec::new(),
+    };
+    let table = evaluator.statements(&query.statements)?;
+    Ok(Evaluation {
+        table,
+        stages: evaluator.stages,
+    })
+}
+
+struct Evaluator<'a> {
+    inputs: &'a HashMap<String, Table>,
+    options: &'a EvalOptions,
+    scopes: Vec<HashMap<String, Binding>>,
+    stages: Vec<Stage>,
+}
+
+impl Evaluator<'_> {
+    fn lookup(&self, name: &str) -> Option<&Binding> {
+        self.scopes.iter().rev().find_map(|s| s.get(name))
+    }
+
+    fn bind(&mut self, name: &str, binding: Binding) {
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.insert(name.to_string(), binding);
+        }
+    }
+
+    fn statements(&mut self, statements: &[Statement]) -> Result<Option<Table>> {
+        let mut result = None;
+        for statement in statements {
+            match &statement.kind {
+                StatementKind::Let { name, value } => {
+                    let binding = match value {
+                        LetValue::Function(def) => Binding::Function(def.clone()),
+                        LetValue::Expr(expr) if self.is_tabular(expr) => {
+                            Binding::Table(self.table(expr)?)
+                        }
+                        LetValue::Expr(expr) => Binding::Scalar(self.constant(expr)?),
+                    };
+                    self.bind(&name.name, binding);
+                }
+                StatementKind::Expr(expr) => {
+                    result = Some(if self.is_tabular(expr) {
+                        self.table(expr)?
+                    } else {
+                        // A scalar statement prints as a one-row table, as `print` would.
+                        let value = self.constant(expr)?;
+                        let mut table = Table::new(vec![Column {
+                            name: "print_0".to_string(),
+                            ty: value.scalar_type(),
+                        }]);
+                        table.rows.push(vec![value]);
+                        table
+                    });
+                }
+                StatementKind::Set { .. } => {}
+                StatementKind::Error => return Err(EvalError::new("the query has syntax errors")),
+                _ => return Err(EvalError::unsupported("this statement")),
+            }
+        }
+        Ok(result)
+    }
+
+    /// Whether an expression denotes a table.
+    fn is_tabular(&self, expr: &Expr) -> bool {
+        match &expr.kind {
+            ExprKind::Pipeline { .. } | ExprKind::Source(_) => true,
+            ExprKind::Paren(inner) => self.is_tabular(inner),
+            ExprKind::Name(ident) => match self.lookup(&ident.name) {
+                Some(Binding::Table(_)) => true,
+                Some(_) => false,
+                None => self.inputs.contains_key(&ident.name),
+            },
+            ExprKind::Call { callee, .. } => match callee.as_name() {
+                Some(ident) if ident.name == "materialize" => true,
+                Some(ident) => {
+                    matches!(self.lookup(&ident.name), Some(Binding::Function(def)) if self.function_is_tabular(def))
+                }
+                None => false,
+            },
+            _ => false,
+        }
+    }
+
+    fn function_is_tabular(&self, def: &FunctionDef) -> bool {
+        match def.body.last().map(|s| &s.kind) {
+            Some(StatementKind::Expr(expr)) => {
+                matches!(expr.kind, ExprKind::Pipeline { .. } | ExprKind::Source(_))
+                    || def.parameters.iter().any(|p| {
+                        matches!(p.ty, ParameterType::Tabular { .. })
+                            && matches!(&expr.kind, ExprKind::Name(n) if n.name == p.name.name)
+                    })
+            }
+            _ => false,
+        }
+    }
+
+    /// Evaluates a tabular expression.
+    fn table(&mut self, expr: &Expr) -> Result<Table> {
+        match &expr.kind {
+            ExprKind::Paren(inner) => self.table(inner),
+            ExprKind::Name(ident) => match self.lookup(&ident.name) {
+                Some(Binding::Table(table)) => Ok(table.clone()),
+                Some(_) => Err(EvalError::new(format!("`{}` is not a table", ident.name))),
+                None => match self.inputs.get(&ident.name) {
+                    Some(table) => Ok(table.clone()),
+                    None => Err(EvalError::new(format!(
+                        "table `{}` was not given",
+                        ident.name
+                    ))),
+                },
+            },
+            ExprKind::Source(op) => self.operator(op, Table::default()),
+            ExprKind::Pipeline { source, operators } => {
+                let mut table = self.table(source)?;
+                for op in operators {
+                    table = self.operator(op, table)?;
+                }
+                Ok(table)
+            }
+            ExprKind::Call { callee, args } => {
+                let Some(ident) = callee.as_name() else {
+                    return Err(EvalError::unsupported("this tabular call"));
+                };
+                if ident.name == "materialize" {
+                    return match args.first() {
+                        Some(arg) => self.table(&arg.value),
+                        None => Err(EvalError::new("materialize() needs a table")),
+                    };
+                }
+                match self.lookup(&ident.name).cloned() {
+                    Some(Binding::Function(def)) => match self.call_function(&def, args, None)? {
+                        Binding::Table(table) => Ok(table),
+                        _ => Err(EvalError::new(format!(
+                            "`{}` does not return a table",
+                            ident.name
+                        ))),
+                    },
+                    _ => Err(EvalError::unsupported(format!(
+                        "tabular function `{}`",
+                        ident.name
+                    ))),
+                }
+            }
+            _ => Err(EvalError::unsupported("this tabular expression")),
+        }
+    }
+
+    /// Calls a user function: binds its parameters (the piped table first for `invoke`).
+    fn call_function(
+        &mut self,
+        def: &FunctionDef,
+        args: &[Arg],
+        piped: Option<Table>,
+    ) -> Result<Binding> {
+        let mut scope = HashMap::new();
+        let mut args = args.iter();
+        let mut piped = piped;
+        for parameter in &def.parameters {
+            let binding = match &parameter.ty {
+                ParameterType::Tabular { .. } => match piped.take() {
+                    Some(table) => Binding::Table(table),
+                    None => match args.next() {
+                        Some(arg) => Binding::Table(self.table(&arg.value)?),
+                        None => {
+                            return Err(EvalError::new(format!(
+                                "missing table argument `{}`",
+                                parameter.name.name
+                            )))
+                        }
+                    },
+                },
+                ParameterType::Scalar { .. } => match args.next() {
+                    Some(arg) => Binding::Scalar(self.constant(&arg.value)?),
+                    None => match &parameter.default {
+                        Some(default) => Binding::Scalar(self.constant(default)?),
+                        None => {
+                            return Err(EvalError::new(format!(
+                                "missing argument `{}`",
+                                parameter.name.name
+                            )))
+                        }
+                    },
+                },
+            };
+            scope.insert(parameter.name.name.clone(), binding);
+        }
+        self.scopes.push(scope);
+        let result = self.function_body(def);
+        self.scopes.pop();
+        result
+    }
+
+    fn function_body(&mut self, def: &FunctionDef) -> Result<Binding> {
+        let (last, lets) = match def.body.split_last() {
+            Some(split) => split,
+            None => return Err(EvalError::new("empty function body")),
+        };
+        self.statements(lets)?;
+        match &last.kind {
+            StatementKind::Expr(expr) if self.is_tabular(expr) => {
+                Ok(Binding::Table(self.table(expr)?))
+            }
+            StatementKind::Expr(expr) => Ok(Binding::Scalar(self.constant(expr)?)),
+            _ => Err(EvalError::new(
+                "a function body must end with an expression",
+            )),
+        }
+    }
+
+    /// A scalar expression outside any row (`let x = ...`, `print`).
+    fn constant(&mut self, expr: &Expr) -> Result<crate::value::Value> {
+        let empty = Table::default();
+        self.scalar(expr, &empty, &[])
+    }
+
+    fn check_rows(&self, table: &Table) -> Result<()> {
+        if table.rows.len() > self.options.max_rows {
+            return Err(EvalError::new(format!(
+                "row limit reached: more than {} rows (raise max_rows to allow more)",
+                self.options.max_rows
+            )));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,122 @@
+//! Tabular operators, one family per file; `operator()` dispatches and records each stage's
+//! rows in and out.
+
+mod distinct;
+mod join;
+mod mv_expand;
+mod project;
+mod sort;
+mod source;
+mod summarize;
+mod union;
+mod where_;
+
+use super::{EvalError, Evaluator, Result, Stage, Table};
+use crate::kql::ast::*;
+
+impl Evaluator<'_> {
+    pub(super) fn operator(&mut self, op: &Operator, input: Table) -> Result<Table> {
+        let rows_in = input.rows.len();
+        let output = match &op.kind {
+            OperatorKind::Where { predicate, .. } => self.filter(predicate, input)?,
+            OperatorKind::Project { columns } => self.project(columns, &input, false)?,
+            OperatorKind::Extend { columns } => self.project(columns, &input, true)?,
+            OperatorKind::ProjectAway { columns } => project::away(columns, input, false),
+            OperatorKind::ProjectKeep { columns } => project::away(columns, input, true),
+            OperatorKind::ProjectRename { renames } => project::rename(renames, input)?,
+            OperatorKind::ProjectReorder { columns } => project::reorder(columns, input),
+            OperatorKind::Take { count, .. } => {
+                let n = self.count_argument(count)?;
+                let mut table = input;
+                table.rows.truncate(n);
+                table
+            }
+            OperatorKind::Count => {
+                let mut table = Table::new(vec![super::Column {
+                    name: "Count".to_string(),
+                    ty: Some(crate::value::ScalarType::Long),
+                }]);
+                table
+                    .rows
+                    .push(vec![crate::value::Value::Long(input.rows.len() as i64)]);
+                table
+            }
+            OperatorKind::Sort { keys, .. } => self.sort(keys, input)?,
+            OperatorKind::Top { count, key } => {
+                let n = self.count_argument(count)?;
+                let mut table = self.sort(std::slice::from_ref(key), input)?;
+                table.rows.truncate(n);
+                table
+            }
+            OperatorKind::Distinct { columns } => self.distinct(columns, input)?,
+            OperatorKind::Summarize { aggregates, by, .. } => {
+                self.summarize(aggregates, by, &input)?
+            }
+            OperatorKind::Print { columns } => self.print(columns)?,
+            OperatorKind::Datatable { columns, values } => self.datatable(columns, values)?,
+            OperatorKind::Range {
+                column,
+                from,
+                to,
+                step,
+            } => self.range(column, from, to, step)?,
+            OperatorKind::Union { params, tables } => self.union(
+                params,
+                tables,
+                input,
+                rows_in > 0 || !self.stages.is_empty(),
+            )?,
+            OperatorKind::Join { params, right, on } => self.join(params, right, on, input)?,
+            OperatorKind::MvExpand {
+                params,
+                items,
+                limit,
+                ..
+            } => self.mv_expand(params, items, limit.as_ref(), input)?,
+            OperatorKind::Serialize { columns } => self.project(columns, &input, true)?,
+            OperatorKind::As { .. } | OperatorKind::Render { .. } => input,
+            OperatorKind::Invoke { call } => {
+                let ExprKind::Call { callee, args } = &call.kind else {
+                    return Err(EvalError::unsupported("invoke of this expression"));
+                };
+                let name = callee.as_name().map(|n| n.name.clone()).unwrap_or_default();
+                match self.lookup(&name).cloned() {
+                    Some(super::Binding::Function(def)) => {
+                        match self.call_function(&def, args, Some(input))? {
+                            super::Binding::Table(table) => table,
+                            _ => {
+                                return Err(EvalError::new(format!(
+                                    "`{name}` does not return a table"
+                                )))
+                            }
+                        }
+                    }
+                    _ => return Err(EvalError::unsupported(format!("invoke `{name}`"))),
+                }
+            }
+            other => {
+                return Err(EvalError::unsupported(format!(
+                    "the `{}` operator",
+                    other.keyword()
+                )))
+            }
+        };
+        self.check_rows(&output)?;
+        let index = self.stages.len();
+        self.stages.push(Stage {
+            index,
+            operator: op.kind.keyword().to_string(),
+            rows_in,
+            rows_out: output.rows.len(),
+        });
+        Ok(output)
+    }
+
+    /// `take N`, `top N`: a non-negative count.
+    fn count_argument(&mut self, count: &Expr) -> Result<usize> {
+        let value = self.constant(count)?;
+        super::scalar::as_i64(&value)
+            .and_then(|n| usize::try_from(n).ok())
+            .ok_or_else(|| EvalError::new("the row count must be a non-negative number"))
+    }
+}

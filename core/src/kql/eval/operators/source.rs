@@ -1,0 +1,114 @@
+//! Operators that make a table from nothing: `print`, `datatable`, `range`.
+
+use crate::kql::ast::*;
+use crate::kql::eval::scalar::{arithmetic, compare};
+use crate::kql::eval::{Column, EvalError, Evaluator, Result, Table};
+use crate::value::{ScalarType, Value};
+
+impl Evaluator<'_> {
+    pub(super) fn print(&mut self, columns: &[Assignment]) -> Result<Table> {
+        let mut table = Table::default();
+        let mut row = Vec::with_capacity(columns.len());
+        for (i, column) in columns.iter().enumerate() {
+            let name = match column.names.first() {
+                Some(name) => name.name.clone(),
+                None => format!("print_{i}"),
+            };
+            table.columns.push(Column { name, ty: None });
+            row.push(self.constant(&column.value)?);
+        }
+        table.rows.push(row);
+        table.infer_types();
+        Ok(table)
+    }
+
+    pub(super) fn datatable(&mut self, columns: &[ColumnDecl], values: &[Expr]) -> Result<Table> {
+        if columns.is_empty() {
+            return Err(EvalError::new("datatable needs at least one column"));
+        }
+        let mut table = Table::new(
+            columns
+                .iter()
+                .map(|c| Column {
+                    name: c.name.name.clone(),
+                    ty: ScalarType::parse(&c.ty.name),
+                })
+                .collect(),
+        );
+        for chunk in values.chunks(columns.len()) {
+            let mut row = Vec::with_capacity(columns.len());
+            for (value, column) in chunk.iter().zip(&table.columns) {
+                let value = self.constant(value)?;
+                row.push(coerce(value, column.ty));
+            }
+            row.resize(columns.len(), Value::Null);
+            table.rows.push(row);
+        }
+        Ok(table)
+    }
+
+    pub(super) fn range(
+        &mut self,
+        column: &Ident,
+        from: &Expr,
+        to: &Expr,
+        step: &Expr,
+    ) -> Result<Table> {
+        let (from, to, step) = (
+            self.constant(from)?,
+            self.constant(to)?,
+            self.constant(step)?,
+        );
+        let mut table = Table::new(vec![Column {
+            name: column.name.clone(),
+            ty: from.scalar_type(),
+        }]);
+        let zero = match &step {
+            Value::Timespan(_) => Value::Timespan(0),
+            Value::Real(_) => Value::Real(0.0),
+            _ => Value::Long(0),
+        };
+        let ascending = match compare(&step, &zero) {
+            Some(std::cmp::Ordering::Greater) => true,
+            Some(std::cmp::Ordering::Less) => false,
+            _ => return Err(EvalError::new("range step must not be zero")),
+        };
+        let mut current = from;
+        loop {
+            let within =
+                compare(&current, &to)
+                    .is_some_and(|o| if ascending { o.is_le() } else { o.is_ge() });
+            if !within {
+                break;
+            }
+            table.rows.push(vec![current.clone()]);
+            if table.rows.len() > self.options.max_rows {
+                return Err(EvalError::new(format!(
+                    "row limit reached: range produces more than {} rows",
+                    self.options.max_rows
+                )));
+            }
+            current = arithmetic(BinaryOp::Add, &current, &step);
+            if current.is_null() {
+                break;
+            }
+        }
+        Ok(table)
+    }
+}
+
+/// Converts a literal to a declared column type where Kusto would (long -> int/real...).
+pub(super) fn coerce(value: Value, ty: Option<ScalarType>) -> Value {
+    match (ty, &value) {
+        (Some(ScalarType::Int), Value::Long(n)) => {
+            i32::try_from(*n).map_or(Value::Long(*n), Value::Int)
+        }
+        (Some(ScalarType::Real | ScalarType::Decimal), Value::Long(n)) => Value::Real(*n as f64),
+        (Some(ScalarType::Real | ScalarType::Decimal), Value::Int(n)) => Value::Real(*n as f64),
+        (Some(ScalarType::Long), Value::Int(n)) => Value::Long(*n as i64),
+        (Some(ScalarType::Dynamic), v) if !matches!(v, Value::Dynamic(_) | Value::Null) => {
+            Value::Dynamic(std::sync::Arc::new(v.to_json()))
+        }
+        _ => value,
+    }
+}
