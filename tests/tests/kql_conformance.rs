@@ -224,7 +224,7 @@ fn kusto_docs_conformance() {
         );
     }
     let mut reasons: Vec<_> = failures.into_iter().collect();
-    reasons.sort_by(|a, b| b.1.cmp(&a.1));
+    reasons.sort_by_key(|r| std::cmp::Reverse(r.1));
     for (reason, count) in reasons.iter().take(25) {
         println!("  failed {count}: {reason}");
     }
