@@ -137,6 +137,8 @@ pub fn literal_value(literal: &Literal) -> Result<Value, String> {
             if text.trim() == "null" {
                 return Ok(Value::Null);
             }
+            // `datetime("2015-01-01")`: the text may be quoted.
+            let text = text.trim().trim_matches(|c| c == '"' || c == '\'');
             let bad = || format!("invalid {} literal `{text}`", ty.name());
             match ty {
                 ScalarType::Datetime => Value::Datetime(parse_datetime(text).ok_or_else(bad)?),
