@@ -65,6 +65,16 @@ pub enum Accumulator {
         values: Vec<Value>,
         is_max: bool,
     },
+    Bag(serde_json::Map<String, serde_json::Value>),
+    /// Welford's running variance; `sample` divides by n-1, `sqrt` gives the deviation.
+    Variance {
+        count: f64,
+        mean: f64,
+        m2: f64,
+        sample: bool,
+        sqrt: bool,
+    },
+    ListWithNulls(Vec<serde_json::Value>),
 }
 
 impl Accumulator {
@@ -110,6 +120,36 @@ impl Accumulator {
                 values: Vec::new(),
                 is_max: false,
             },
+            "make_bag" | "make_bag_if" => Accumulator::Bag(serde_json::Map::new()),
+            "variance" | "varianceif" => Accumulator::Variance {
+                count: 0.0,
+                mean: 0.0,
+                m2: 0.0,
+                sample: true,
+                sqrt: false,
+            },
+            "variancep" => Accumulator::Variance {
+                count: 0.0,
+                mean: 0.0,
+                m2: 0.0,
+                sample: false,
+                sqrt: false,
+            },
+            "stdev" | "stdevif" => Accumulator::Variance {
+                count: 0.0,
+                mean: 0.0,
+                m2: 0.0,
+                sample: true,
+                sqrt: true,
+            },
+            "stdevp" => Accumulator::Variance {
+                count: 0.0,
+                mean: 0.0,
+                m2: 0.0,
+                sample: false,
+                sqrt: true,
+            },
+            "make_list_with_nulls" => Accumulator::ListWithNulls(Vec::new()),
             other => return Err(EvalError::unsupported(format!("aggregate `{other}()`"))),
         })
     }
@@ -177,6 +217,26 @@ impl Accumulator {
                     *slot = Some(value.clone());
                 }
             }
+            Accumulator::Bag(map) => {
+                if let Value::Dynamic(json) = value {
+                    if let Some(object) = json.as_object() {
+                        for (k, v) in object {
+                            map.entry(k.clone()).or_insert_with(|| v.clone());
+                        }
+                    }
+                }
+            }
+            Accumulator::Variance {
+                count, mean, m2, ..
+            } => {
+                if let Some(x) = as_f64(value) {
+                    *count += 1.0;
+                    let delta = x - *mean;
+                    *mean += delta / *count;
+                    *m2 += delta * (x - *mean);
+                }
+            }
+            Accumulator::ListWithNulls(items) => items.push(to_json(value)),
             Accumulator::Arg {
                 best,
                 values,
@@ -226,6 +286,25 @@ impl Accumulator {
                 Value::Dynamic(Arc::new(serde_json::Value::Array(items)))
             }
             Accumulator::Any(slot) => slot.unwrap_or(Value::Null),
+            Accumulator::Bag(map) => Value::Dynamic(Arc::new(serde_json::Value::Object(map))),
+            Accumulator::ListWithNulls(items) => {
+                Value::Dynamic(Arc::new(serde_json::Value::Array(items)))
+            }
+            Accumulator::Variance {
+                count,
+                m2,
+                sample,
+                sqrt,
+                ..
+            } => {
+                let divisor = if sample { count - 1.0 } else { count };
+                if divisor <= 0.0 {
+                    Value::Real(0.0)
+                } else {
+                    let variance = m2 / divisor;
+                    Value::Real(if sqrt { variance.sqrt() } else { variance })
+                }
+            }
             Accumulator::Arg { best, values, .. } => {
                 let mut out = vec![best];
                 out.extend(values);

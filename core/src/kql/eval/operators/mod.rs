@@ -4,6 +4,7 @@
 mod distinct;
 mod join;
 mod mv_expand;
+mod parse;
 mod project;
 mod sort;
 mod source;
@@ -73,6 +74,12 @@ impl Evaluator<'_> {
                 limit,
                 ..
             } => self.mv_expand(params, items, limit.as_ref(), input)?,
+            OperatorKind::Parse {
+                keyword,
+                params,
+                source,
+                pattern,
+            } => self.parse(keyword, params, source, pattern, input)?,
             OperatorKind::Serialize { columns } => self.project(columns, &input, true)?,
             OperatorKind::As { .. } | OperatorKind::Render { .. } => input,
             OperatorKind::Invoke { call } => {

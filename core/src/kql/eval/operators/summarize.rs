@@ -188,7 +188,8 @@ impl Evaluator<'_> {
                 Value::Bool(true),
                 matches!(value_of(self, 0)?, Value::Bool(true)),
             ),
-            "sumif" | "avgif" | "dcountif" | "make_set_if" | "make_list_if" => {
+            "sumif" | "avgif" | "dcountif" | "make_set_if" | "make_list_if" | "make_bag_if"
+            | "varianceif" | "stdevif" => {
                 let condition = matches!(value_of(self, 1)?, Value::Bool(true));
                 (value_of(self, 0)?, condition)
             }
