@@ -8,11 +8,11 @@ use crate::kql::eval::scalar::as_text;
 use crate::kql::eval::{functions, Column, EvalError, Evaluator, Result, Table};
 use crate::value::{ScalarType, Value};
 
+/// The columns a pattern captures, in capture order, with their types.
+type Captures = Vec<(String, Option<ScalarType>)>;
+
 /// The pattern as one regex, and the output columns in capture order.
-fn compile(
-    pattern: &[ParsePart],
-    is_regex: bool,
-) -> Result<(regex::Regex, Vec<(String, Option<ScalarType>)>)> {
+fn compile(pattern: &[ParsePart], is_regex: bool) -> Result<(regex::Regex, Captures)> {
     let mut source = String::from("(?s)^");
     let mut columns = Vec::new();
     for (i, part) in pattern.iter().enumerate() {
