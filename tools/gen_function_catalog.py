@@ -26,7 +26,7 @@ Output columns (one function per line; `#` lines are comments):
 
 Signature syntax: `(p:type, [opt:type], rep:type{1,}) -> rule`, several separated by ` ; `.
     `[..]` optional; `{m,n}` repeated m..n times (`{m,}` unbounded); consecutive repeated
-    parameters repeat together (`case(predicate, then){1,}, else`).
+    parameters with the same counts repeat together (`case(predicate, then){1,}, else`).
     Types: bool int long real decimal string datetime timespan guid dynamic type (a type
     literal), or a class: scalar (any scalar incl. dynamic), number, integer, summable (number
     or timespan/datetime), orderable, array, bag, notdynamic, notrealorbool, table, any,

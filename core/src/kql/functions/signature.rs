@@ -200,7 +200,8 @@ impl Signature {
 
     /// The parameter each of `count` arguments binds to, or `None` when no assignment of
     /// optional and repeated parameters takes exactly `count` arguments. Consecutive
-    /// repeated parameters repeat together: `case(predicate, then){1,}, else`.
+    /// repeated parameters with the same counts repeat together: `case(predicate, then){1,},
+    /// else`.
     pub fn bind(&self, count: usize) -> Option<Vec<&Parameter>> {
         let items = self.items();
         let mut out = Vec::with_capacity(count);
@@ -211,19 +212,24 @@ impl Signature {
         }
     }
 
-    /// Groups the parameters: a single parameter, or a run of repeated ones.
+    /// Groups the parameters: a single parameter, or a run of repeated ones with the same
+    /// counts (`case`'s predicate/then pairs); differing counts repeat independently
+    /// (`sequence_detect(..., Expr{1,}, Dimension{0,})`).
     fn items(&self) -> Vec<&[Parameter]> {
         let mut items = Vec::new();
-        let mut start = 0;
-        while start < self.parameters.len() {
-            let mut end = start + 1;
-            if self.parameters[start].is_repeated() {
-                while end < self.parameters.len() && self.parameters[end].is_repeated() {
-                    end += 1;
-                }
-            }
-            items.push(&self.parameters[start..end]);
-            start = end;
+        let mut rest = self.parameters.as_slice();
+        while let Some(first) = rest.first() {
+            let len = if first.is_repeated() {
+                rest.iter()
+                    .take_while(|p| p.is_repeated() && (p.min, p.max) == (first.min, first.max))
+                    .count()
+            } else {
+                1
+            };
+            // `len` is at least 1 and at most `rest.len()`: `first` itself is counted.
+            let (item, tail) = rest.split_at(len.clamp(1, rest.len()));
+            items.push(item);
+            rest = tail;
         }
         items
     }
@@ -289,9 +295,9 @@ fn bind_items<'a>(
         .try_fold(0usize, |sum, item| item_bounds(item).1.map(|m| sum + m));
     let width = first.len();
     let (lo, hi) = match first {
+        [] => (0, 0),
         [single] if !single.is_repeated() => (usize::from(single.min), 1),
-        _ => {
-            let p = &first[0];
+        [p, ..] => {
             let most = remaining / width.max(1);
             (
                 usize::from(p.min),

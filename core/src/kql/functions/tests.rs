@@ -238,3 +238,19 @@ fn docs_urls() {
     );
     assert_eq!(url("iif"), url("iff"));
 }
+
+#[test]
+fn binding_never_exceeds_the_arity() {
+    for f in all() {
+        for s in &f.signatures {
+            let (min, max) = s.arity();
+            for n in 0..80 {
+                if let Some(params) = s.bind(n) {
+                    assert_eq!(params.len(), n, "{}", f.name);
+                    assert!(n >= min && max.is_none_or(|m| n <= m), "{} {n}", f.name);
+                }
+            }
+            assert!(s.bind(min).is_some(), "{} takes {min} arguments", f.name);
+        }
+    }
+}
