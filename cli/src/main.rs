@@ -29,6 +29,8 @@ enum Command {
     Lint(commands::lint::LintArgs),
     /// The lint rule registry.
     Rules(commands::rules::RulesArgs),
+    /// Evaluate rules on events: the matches as JSON, NDJSON or a table.
+    Eval(commands::eval::EvalArgs),
 }
 
 fn main() -> ExitCode {
@@ -38,6 +40,7 @@ fn main() -> ExitCode {
         Command::Parse(args) => commands::parse::run(&args),
         Command::Lint(args) => commands::lint::run(&args),
         Command::Rules(args) => commands::rules::run(&args),
+        Command::Eval(args) => commands::eval::run(&args),
     };
     outcome.exit_code()
 }

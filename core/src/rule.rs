@@ -51,7 +51,13 @@ impl Rule {
     /// Sentinel YAML rule counts as KQL, so `Kql` still unpacks it.
     pub fn load(text: &str, hint: LanguageHint) -> Rule {
         let kind = match hint {
-            LanguageHint::Auto => container::detect::detect(text),
+            LanguageHint::Auto => match container::detect::detect(text) {
+                // Correlation and filter rules have no `detection`.
+                ContentKind::RawKql if crate::sigma::looks_like_sigma(text) => {
+                    ContentKind::SigmaYaml
+                }
+                kind => kind,
+            },
             LanguageHint::Kql if container::detect::is_sentinel_yaml(text) => {
                 ContentKind::SentinelYaml
             }
@@ -140,12 +146,21 @@ mod tests {
     }
 
     #[test]
-    fn sigma_seed_is_sigma_with_no_yaml_errors() {
+    fn sigma_seed_is_repaired_and_reports_its_list_valued_category() {
         let rule = Rule::load(SEED_004, LanguageHint::Auto);
         assert_eq!(rule.language, Language::Sigma);
         assert_eq!(rule.container, Container::SigmaYaml);
         assert!(rule.kql.is_none());
-        assert!(rule.diagnostics.is_empty(), "{:#?}", rule.diagnostics);
+        let codes: Vec<_> = rule
+            .diagnostics
+            .iter()
+            .map(|d| (d.code.as_str(), d.severity))
+            .collect();
+        assert_eq!(
+            codes,
+            [("SIG110", Severity::Warning), ("SIG109", Severity::Error)]
+        );
+        assert!(rule.repaired_text.is_some());
     }
 
     #[test]

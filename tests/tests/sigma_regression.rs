@@ -161,6 +161,18 @@ fn cross_matches_over_the_whole_corpus() {
                 .or_default() += 1;
         }
     }
+    // The prefilter only skips rules that cannot match: the same matches without it.
+    let unfiltered = set.evaluate(
+        &events,
+        &EvalOptions {
+            prefilter: false,
+            ..EvalOptions::default()
+        },
+    );
+    assert_eq!(
+        unfiltered.matches, evaluation.matches,
+        "the prefilter changed the matches"
+    );
     let unrouted = {
         let all = set.evaluate(
             &events,

@@ -116,7 +116,7 @@ fn seed_004_fires_on_the_events_it_describes() {
     for m in &evaluation.matches {
         assert_eq!(m.title, expected["rule"]);
         assert_eq!(m.level.as_deref(), Some("high"));
-        // Each of the four strings is reported as the value that matched.
+        // The reasons: the EventID and the `contains|all` field, with the event values.
         assert_eq!(m.fields.len(), 2, "{:?}", m.fields);
     }
 }

@@ -1,5 +1,6 @@
 //! One module per subcommand, plus what they share: the `--lang` option and how a run ends.
 
+pub mod eval;
 pub mod lint;
 pub mod parse;
 pub mod rules;

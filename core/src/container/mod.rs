@@ -150,17 +150,14 @@ fn unpack_sentinel_document(text: &str, document: Option<&yaml::Node>) -> Unpack
     }
 }
 
-/// A Sigma rule. Its parser comes later; for now only whether the YAML reads.
+/// A Sigma rule: parsed and checked by [`crate::sigma::parse`] (flattened YAML repaired).
 pub fn unpack_sigma(text: &str) -> Unpacked {
-    let diagnostics = match yaml::load(text) {
-        Ok(_) => Vec::new(),
-        Err(error) => vec![invalid_yaml("SIG101", text, &error)],
-    };
+    let parsed = crate::sigma::parse(text);
     Unpacked {
         container: Container::SigmaYaml,
         query: None,
-        repaired_text: None,
-        diagnostics,
+        repaired_text: parsed.repaired_text,
+        diagnostics: parsed.diagnostics,
     }
 }
 

@@ -113,11 +113,13 @@ impl SigmaRule {
         self.title.as_ref().map_or("", |t| t.value.as_str())
     }
 
-    /// How other rules refer to this one: its `id`, else its `name`, else `#<document>`.
+    /// How results name this rule: its `id`, else its `name`, else its title (else
+    /// `#<document>`). Other rules refer to it by `id` or `name` only.
     pub fn reference(&self) -> String {
         self.id
             .as_ref()
             .or(self.name.as_ref())
+            .or(self.title.as_ref())
             .map_or_else(|| format!("#{}", self.document), |s| s.value.clone())
     }
 

@@ -77,6 +77,9 @@ pub(crate) struct Test {
     pub negate: bool,
     pub all: bool,
     pub values: Vec<ValueTest>,
+    /// Lower-case literals one of which the field must contain for the test to hold
+    /// (`None`: no such guarantee). Feeds the cross-rule prefilter.
+    pub needles: Option<Vec<String>>,
 }
 
 /// A selection: groups OR-ed, tests in a group AND-ed.
@@ -137,6 +140,9 @@ pub struct CompiledRule {
     pub(crate) condition: Cond,
     pub(crate) filters: Vec<CompiledFilter>,
     pub(crate) route: Route,
+    /// `(field, needle)` pairs one of which an event must contain for the rule to match;
+    /// `None` when the rule has no such guarantee.
+    pub(crate) prefilter: Option<Vec<(FieldId, String)>>,
     /// Referenced by a correlation without `generate: true`: no standalone matches.
     pub(crate) is_hidden: bool,
 }
@@ -210,6 +216,7 @@ impl DetectionCompiler<'_> {
             negate: chain.negate,
             all: chain.all,
             values: Vec::new(),
+            needles: None,
         };
         // Keywords search the whole event: a plain keyword is found anywhere in a value.
         let keyword = item.field.is_none();
@@ -406,6 +413,16 @@ impl DetectionCompiler<'_> {
                 variants.extend(self.transform(pattern, chain, value.span));
             }
             groups.push(variants);
+        }
+        let guaranteed = !chain.cased
+            && !chain.negate
+            && !keyword
+            && !test
+                .values
+                .iter()
+                .any(|v| matches!(v, ValueTest::Null | ValueTest::Never));
+        if guaranteed {
+            test.needles = crate::sigma::prefilter::test_needles(&groups, chain.all);
         }
         let mut push_matcher =
             |patterns: &[Pattern], this: &mut Self, span: Span| match TextMatcher::new(
@@ -643,11 +660,30 @@ pub(crate) fn route(logsource: Option<&Logsource>) -> Route {
     let Some(logsource) = logsource else {
         return Route::Any;
     };
+    let taxonomy = taxonomy::taxonomy();
     match logsource.product() {
-        Some("windows") | None => {}
+        Some("windows") => {}
         Some(_) => return Route::NotWindows,
+        None => {
+            // Without a product, a category or service the Windows taxonomy does not know
+            // (`database`, `proxy`, `webserver`, `firewall` ...) is not a Windows event log.
+            let windows = taxonomy.products.get("windows");
+            let knows_category = logsource.category.is_empty()
+                || logsource
+                    .category
+                    .iter()
+                    .any(|c| windows.is_some_and(|w| w.category.contains_key(c.value.as_str())));
+            let knows_service = logsource.service.is_empty()
+                || logsource
+                    .service
+                    .iter()
+                    .any(|s| windows.is_some_and(|w| w.service.contains_key(s.value.as_str())));
+            if !knows_category || !knows_service {
+                return Route::NotWindows;
+            }
+        }
     }
-    let Some(source) = taxonomy::taxonomy().resolve(logsource) else {
+    let Some(source) = taxonomy.resolve(logsource) else {
         return Route::Any;
     };
     if source.events.is_empty() {
@@ -712,6 +748,11 @@ mod tests {
             ..Logsource::default()
         };
         assert_eq!(route(Some(&unknown)), Route::Any);
+        let database = Logsource {
+            category: vec![s("database")],
+            ..Logsource::default()
+        };
+        assert_eq!(route(Some(&database)), Route::NotWindows);
         assert!(logsource_covers(
             Some(&Logsource {
                 product: vec![s("windows")],

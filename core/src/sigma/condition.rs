@@ -76,7 +76,7 @@ pub fn parse(text: &str) -> ParsedCondition {
         };
     }
     let mut builder = Builder {
-        text_len: expression.len(),
+        text: expression.to_string(),
         diagnostics: Vec::new(),
     };
     let result = grammar::ConditionParser::new().parse(
@@ -90,7 +90,7 @@ pub fn parse(text: &str) -> ParsedCondition {
         Err(error) => {
             builder
                 .diagnostics
-                .push(syntax_diagnostic(&error, expression.len()));
+                .push(syntax_diagnostic(&error, expression));
             None
         }
     };
@@ -305,7 +305,7 @@ impl Node {
 
 /// Collects the diagnostics of error recovery while the grammar runs.
 pub struct Builder {
-    text_len: usize,
+    text: String,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -317,7 +317,7 @@ impl Builder {
         r: usize,
     ) -> Node {
         self.diagnostics
-            .push(syntax_diagnostic(&recovery.error, self.text_len));
+            .push(syntax_diagnostic(&recovery.error, &self.text));
         Node {
             kind: NodeKind::Error,
             span: Span::new(l, r.max(l)),
@@ -379,7 +379,8 @@ fn expected_words(expected: &[String]) -> String {
     }
 }
 
-fn syntax_diagnostic(error: &ParseError<usize, Tok<'_>, ()>, text_len: usize) -> Diagnostic {
+fn syntax_diagnostic(error: &ParseError<usize, Tok<'_>, ()>, text: &str) -> Diagnostic {
+    let text_len = text.len();
     let help = "a condition combines search identifiers with `and`, `or`, `not`, parentheses, \
                 `1 of x*` and `all of x*`";
     match error {
@@ -394,10 +395,15 @@ fn syntax_diagnostic(error: &ParseError<usize, Tok<'_>, ()>, text_len: usize) ->
             .with_help(help),
         ParseError::UnrecognizedEof { location, expected } => {
             let at = (*location).min(text_len);
+            // The last character before the end, whole (it may take several bytes).
+            let last = text
+                .get(..at)
+                .and_then(|before| before.char_indices().last())
+                .map_or(at, |(i, _)| i);
             codes::CONDITION_SYNTAX
                 .at(
                     format!("the condition ends too early{}", expected_words(expected)),
-                    Span::new(at.saturating_sub(1), at),
+                    Span::new(last, at),
                 )
                 .with_help(help)
         }
@@ -410,10 +416,14 @@ fn syntax_diagnostic(error: &ParseError<usize, Tok<'_>, ()>, text_len: usize) ->
                 Span::new(*l, *r),
             )
             .with_help(help),
-        ParseError::InvalidToken { location } => codes::CONDITION_SYNTAX.at(
-            "invalid character in the condition",
-            Span::new(*location, *location + 1),
-        ),
+        ParseError::InvalidToken { location } => {
+            let at = (*location).min(text_len);
+            let end = text
+                .get(at..)
+                .and_then(|rest| rest.chars().next())
+                .map_or(at, |c| at + c.len_utf8());
+            codes::CONDITION_SYNTAX.at("invalid character in the condition", Span::new(at, end))
+        }
         ParseError::User { .. } => {
             codes::CONDITION_SYNTAX.at("the condition does not parse", Span::new(0, text_len))
         }
@@ -597,5 +607,18 @@ mod tests {
     #[test]
     fn empty_condition() {
         assert_eq!(parse("  ").diagnostics[0].code, "SIG120");
+    }
+}
+
+#[cfg(test)]
+mod span_tests {
+    #[test]
+    fn errors_at_the_end_stay_on_character_boundaries() {
+        for text in ["(é|", "(é", "é and", "not é(", "((é"] {
+            let parsed = super::parse(text);
+            for d in &parsed.diagnostics {
+                assert!(text.get(d.span.range()).is_some(), "{text:?}: {:?}", d.span);
+            }
+        }
     }
 }

@@ -261,7 +261,7 @@ fn aggregate(correlation: &CompiledCorrelation, window: &[Hit]) -> Option<f64> {
                 CorrelationType::ValueMedian => {
                     numbers.sort_by(f64::total_cmp);
                     let mid = numbers.len() / 2;
-                    if numbers.len() % 2 == 0 {
+                    if numbers.len().is_multiple_of(2) {
                         (numbers.get(mid - 1).copied().unwrap_or(0.0)
                             + numbers.get(mid).copied().unwrap_or(0.0))
                             / 2.0

@@ -32,6 +32,9 @@ pub struct EvalOptions {
     pub max_matches: usize,
     /// Report the field values behind each match.
     pub explain: bool,
+    /// Skip rules whose required literals the event lacks (`prefilter.rs`); off only to
+    /// check that it changes nothing.
+    pub prefilter: bool,
 }
 
 impl Default for EvalOptions {
@@ -41,6 +44,7 @@ impl Default for EvalOptions {
             timestamp_field: None,
             max_matches: 1_000_000,
             explain: true,
+            prefilter: true,
         }
     }
 }
@@ -104,6 +108,8 @@ pub struct Evaluator<'r> {
     memo: Vec<u8>,
     routes: HashMap<RouteKey, Vec<u32>>,
     all_rules: Vec<u32>,
+    /// One bit per rule: its prefilter literals were found in the current event.
+    passed: Vec<u64>,
     hits: Vec<Vec<Hit>>,
     /// Correlations fed by each detection rule.
     feeds: Vec<Vec<usize>>,
@@ -138,6 +144,7 @@ impl<'r> Evaluator<'r> {
             memo: Vec::new(),
             routes: HashMap::new(),
             all_rules: (0..set.rules.len() as u32).collect(),
+            passed: vec![0; set.rules.len().div_ceil(64)],
             hits: vec![Vec::new(); set.correlations.len()],
             feeds,
             events: 0,
@@ -161,9 +168,28 @@ impl<'r> Evaluator<'r> {
         } else {
             &self.all_rules
         };
+        let use_prefilter = self.options.prefilter;
+        if use_prefilter {
+            self.passed.iter_mut().for_each(|w| *w = 0);
+            set.prefilter.scan(&view, &mut self.passed);
+        }
         let mut matched_rules = Vec::new();
         for &r in candidates {
-            let Some(rule) = set.rules.get(r as usize) else {
+            let index = r as usize;
+            let constrained = set
+                .prefilter
+                .constrained
+                .get(index)
+                .copied()
+                .unwrap_or(false);
+            let passed = self
+                .passed
+                .get(index / 64)
+                .is_some_and(|w| w & (1 << (index % 64)) != 0);
+            if use_prefilter && constrained && !passed {
+                continue;
+            }
+            let Some(rule) = set.rules.get(index) else {
                 continue;
             };
             if rule_matches(rule, &view, &mut self.memo) {
@@ -243,7 +269,7 @@ impl<'r> Evaluator<'r> {
         let set = self.set;
         let mut hits = self.hits;
         let mut produced: Vec<Vec<CorrelationMatch>> = vec![Vec::new(); set.correlations.len()];
-        for c in set.correlations_order_cached() {
+        for c in set.correlation_order() {
             let Some(correlation) = set.correlations.get(c) else {
                 continue;
             };
@@ -348,10 +374,6 @@ impl RuleSet {
             rule_diagnostics: self.diagnostics.clone(),
         }
     }
-
-    fn correlations_order_cached(&self) -> Vec<usize> {
-        self.correlation_order()
-    }
 }
 
 fn event_time(event: &Json, field: Option<&str>) -> Option<i64> {
@@ -402,7 +424,7 @@ fn candidates(set: &RuleSet, key: &RouteKey) -> Vec<u32> {
                         _ => true,
                     };
                 let id_ok =
-                    s.event_ids.is_empty() || event_id.map_or(true, |id| s.event_ids.contains(&id));
+                    s.event_ids.is_empty() || event_id.is_none_or(|id| s.event_ids.contains(&id));
                 channel_ok && provider_ok && id_ok
             }),
         })
@@ -487,28 +509,44 @@ fn selection(
     result
 }
 
-/// Whether a test holds; `Some(value)` carries the event value that matched, if any.
-fn test(test: &Test, view: &EventView<'_, '_>) -> Option<Option<String>> {
+/// Where a test found its match: in one of the field's texts, or without a value (`null`,
+/// `exists`, negated tests).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Found {
+    Text(usize),
+    NoValue,
+}
+
+/// The texts a test reads: the field's, or every value of the event for keywords.
+fn texts_of<'v>(test: &Test, view: &'v EventView<'_, '_>) -> Option<&'v [Text<'v>]> {
+    match test.field {
+        None => Some(view.all_texts()),
+        Some(id) => view.field(id).filter(|s| !s.is_null()).map(|s| s.texts()),
+    }
+}
+
+/// Whether a test holds, and where.
+fn test(test: &Test, view: &EventView<'_, '_>) -> Option<Found> {
     let texts: &[Text<'_>] = match test.field {
         None => view.all_texts(),
         Some(id) => match view.field(id) {
             None => {
                 let holds = absent(test, true);
-                return (holds != test.negate).then_some(None);
+                return (holds != test.negate).then_some(Found::NoValue);
             }
             Some(slot) if slot.is_null() => {
                 let holds = absent(test, false);
-                return (holds != test.negate).then_some(None);
+                return (holds != test.negate).then_some(Found::NoValue);
             }
             Some(slot) => slot.texts(),
         },
     };
-    let mut found: Option<String> = None;
-    let check = |value: &ValueTest, found: &mut Option<String>| -> bool {
+    let mut found: Option<Found> = None;
+    let mut check = |value: &ValueTest| -> bool {
         match value_test(test, value, texts, view) {
-            Some(text) => {
-                if found.is_none() {
-                    *found = text;
+            Some(at) => {
+                if found.is_none() || found == Some(Found::NoValue) {
+                    found = Some(at);
                 }
                 true
             }
@@ -516,14 +554,16 @@ fn test(test: &Test, view: &EventView<'_, '_>) -> Option<Option<String>> {
         }
     };
     let holds = if test.all {
-        test.values.iter().all(|v| check(v, &mut found))
+        test.values.iter().all(&mut check)
     } else {
-        test.values.iter().any(|v| check(v, &mut found))
+        test.values.iter().any(&mut check)
     };
     if test.negate {
-        (!holds).then_some(None)
+        (!holds).then_some(Found::NoValue)
+    } else if holds {
+        Some(found.unwrap_or(Found::NoValue))
     } else {
-        holds.then_some(found)
+        None
     }
 }
 
@@ -541,61 +581,46 @@ fn absent(test: &Test, missing: bool) -> bool {
     }
 }
 
-/// One value against a field's texts: `Some(matched text)` when it holds.
+/// One value against a field's texts: where it holds, if it does.
 fn value_test(
     test: &Test,
     value: &ValueTest,
     texts: &[Text<'_>],
     view: &EventView<'_, '_>,
-) -> Option<Option<String>> {
-    let hit = |t: &Text<'_>| Some(Some(t.raw.to_string()));
+) -> Option<Found> {
+    let position = |f: &dyn Fn(&Text<'_>) -> bool| texts.iter().position(f).map(Found::Text);
     match value {
-        ValueTest::Text(matcher) => texts
-            .iter()
-            .find(|t| matcher.is_match(t.get(matcher.cased)))
-            .and_then(hit),
+        ValueTest::Text(matcher) => position(&|t| matcher.is_match(t.get(matcher.cased))),
         ValueTest::Null => None,
-        ValueTest::Exists(wanted) => wanted.then_some(None),
-        ValueTest::Regex(regex) => texts.iter().find(|t| regex.is_match(&t.raw)).and_then(hit),
-        ValueTest::Cidr(net) => texts
-            .iter()
-            .find(|t| cidr::contains(net, &t.raw))
-            .and_then(hit),
-        ValueTest::Compare(comparison, number) => texts
-            .iter()
-            .find(|t| {
-                let field = match test.time_part {
-                    Some(part) => part.extract(&t.raw).map(|n| n as f64),
-                    None => compare::number(&t.raw),
-                };
-                field.is_some_and(|f| comparison.holds(f, *number))
-            })
-            .and_then(hit),
-        ValueTest::Equals(number) => texts
-            .iter()
-            .find(|t| {
-                let field = match test.time_part {
-                    Some(part) => part.extract(&t.raw).map(|n| n as f64),
-                    None => compare::number(&t.raw),
-                };
-                field == Some(*number)
-            })
-            .and_then(hit),
+        ValueTest::Exists(wanted) => wanted.then_some(Found::NoValue),
+        ValueTest::Regex(regex) => position(&|t| regex.is_match(&t.raw)),
+        ValueTest::Cidr(net) => position(&|t| cidr::contains(net, &t.raw)),
+        ValueTest::Compare(comparison, number) => position(&|t| {
+            let field = match test.time_part {
+                Some(part) => part.extract(&t.raw).map(|n| n as f64),
+                None => compare::number(&t.raw),
+            };
+            field.is_some_and(|f| comparison.holds(f, *number))
+        }),
+        ValueTest::Equals(number) => position(&|t| {
+            let field = match test.time_part {
+                Some(part) => part.extract(&t.raw).map(|n| n as f64),
+                None => compare::number(&t.raw),
+            };
+            field == Some(*number)
+        }),
         ValueTest::FieldRef {
             field,
-            position,
+            position: where_,
             cased,
         } => {
             let other = view.field(*field)?;
             let other_texts = other.texts();
-            texts
-                .iter()
-                .find(|t| {
-                    other_texts
-                        .iter()
-                        .any(|o| fieldref::matches(t.get(*cased), o.get(*cased), *position))
-                })
-                .and_then(hit)
+            position(&|t| {
+                other_texts
+                    .iter()
+                    .any(|o| fieldref::matches(t.get(*cased), o.get(*cased), *where_))
+            })
         }
         ValueTest::Never => None,
     }
@@ -629,7 +654,12 @@ fn explain(
             continue;
         };
         for t in group {
-            let value = self::test(t, view).flatten();
+            let value = match self::test(t, view) {
+                Some(Found::Text(i)) => texts_of(t, view)
+                    .and_then(|texts| texts.get(i))
+                    .map(|text| text.raw.to_string()),
+                _ => None,
+            };
             fields.push(FieldMatch {
                 selection: s.name.clone(),
                 field: t.label.clone(),

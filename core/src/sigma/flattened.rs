@@ -9,7 +9,6 @@
 //! `correlation` and `filter` sections likewise. The repair only inserts spaces at line
 //! starts, so every byte of the pasted text keeps its place and offsets map back exactly.
 
-use crate::container::detect::yaml_key;
 use crate::container::offset_map::OffsetMap;
 use crate::diagnostic::TextEdit;
 use crate::sigma::condition::{self, Tok};
@@ -80,6 +79,7 @@ pub fn repair(text: &str) -> Option<Repair> {
     let mut edits = Vec::new();
     let mut first_line = None;
     let mut line_start = 0usize;
+    let (mut nested, mut flat) = (0usize, 0usize);
     for raw in text.split_inclusive('\n') {
         let content = raw.trim_end_matches(['\n', '\r']);
         let span = Span::new(line_start, line_start + content.len());
@@ -88,6 +88,10 @@ pub fn repair(text: &str) -> Option<Repair> {
             continue;
         };
         let existing = content.len() - content.trim_start_matches(' ').len();
+        if wanted > 0 {
+            nested += 1;
+            flat += usize::from(existing == 0);
+        }
         if wanted > existing {
             first_line.get_or_insert(span);
             edits.push(TextEdit {
@@ -95,6 +99,11 @@ pub fn repair(text: &str) -> Option<Repair> {
                 text: " ".repeat(wanted - existing),
             });
         }
+    }
+    // Most nested lines already indented: the YAML is broken some other way, and
+    // re-indenting would only hide that.
+    if flat == 0 || flat * 2 < nested {
+        return None;
     }
     let first_line = first_line?;
     let (repaired, offsets) = apply_insertions(text, &edits);
@@ -156,7 +165,7 @@ fn condition_names(text: &str) -> ConditionNames {
             in_list = rest.trim().is_empty();
             rest
         } else if in_list && trimmed.starts_with("- ") {
-            &trimmed[2..]
+            trimmed.get(2..).unwrap_or("")
         } else {
             in_list = false;
             continue;
@@ -320,7 +329,9 @@ impl<'n> Planner<'n> {
     /// detection, `rules` in correlation and filter, `type` in related).
     fn is_nested_key(&self, key: &str) -> bool {
         match self.section {
-            Section::Detection | Section::Filter => matches!(key, "condition" | "rules"),
+            Section::Detection | Section::Filter => {
+                matches!(key, "condition" | "rules") || self.names.names_selection(key)
+            }
             Section::Correlation | Section::CorrelationCondition | Section::Aliases => {
                 CORRELATION_KEYS.contains(&key) || CORRELATION_CONDITION_KEYS.contains(&key)
             }
@@ -408,6 +419,35 @@ impl<'n> Planner<'n> {
             }
         }
     }
+}
+
+/// The key of a `key: value` line: plain (field names with `|modifiers`, dots, spaces) or
+/// quoted (`'|all':`). `None` for list items, flow collections and text without a key.
+fn yaml_key(line: &str) -> Option<&str> {
+    let first = line.chars().next()?;
+    if let Some(quote) = ['\'', '"'].into_iter().find(|q| *q == first) {
+        let close = line.get(1..)?.find(quote)? + 1;
+        let after = line.get(close + 1..)?;
+        let rest = after.strip_prefix(':')?;
+        return (rest.is_empty() || rest.starts_with([' ', '\t']))
+            .then(|| line.get(..close + 1))
+            .flatten();
+    }
+    if matches!(
+        first,
+        '-' | '#' | '[' | '{' | '|' | '>' | '&' | '*' | '!' | '%' | '@' | '`'
+    ) {
+        // `|all` keys are always quoted; these start other YAML constructs.
+        return None;
+    }
+    let colon = line.match_indices(':').map(|(i, _)| i).find(|&i| {
+        matches!(
+            line.as_bytes().get(i + 1),
+            None | Some(b' ' | b'\t' | b'\r')
+        )
+    })?;
+    let key = line.get(..colon)?.trim_end();
+    (!key.is_empty()).then_some(key)
 }
 
 /// Whether a value is a block scalar header (`|`, `>-`, `|2` ...).

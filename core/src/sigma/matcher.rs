@@ -202,7 +202,9 @@ impl TextMatcher {
         if self.any {
             return true;
         }
-        if self.exact.iter().any(|e| **e == *text) || self.exact_set.contains(text) {
+        if self.exact.iter().any(|e| **e == *text)
+            || (!self.exact_set.is_empty() && self.exact_set.contains(text))
+        {
             return true;
         }
         if self.prefixes.iter().any(|p| text.starts_with(&**p))
@@ -267,7 +269,8 @@ mod tests {
         assert!(m(&["cmd.exe"], "CMD.EXE"));
         assert!(!m(&["cmd.exe"], "xcmd.exe"));
         assert!(m(&["*\\cmd.exe"], "C:\\Windows\\cmd.exe"));
-        assert!(m(&["C:\\*"], "c:\\x"));
+        assert!(m(&["C:\\\\*"], "c:\\x"));
+        assert!(m(&["C:\\*"], "c:*"));
         assert!(m(&["*mimikatz*"], "run Mimikatz now"));
         assert!(m(&["a*b*c"], "aXXbYYc"));
         assert!(!m(&["a*b*c"], "aXXcYYb"));
@@ -278,7 +281,7 @@ mod tests {
         assert!(m(&["*"], "anything"));
         assert!(m(&[""], ""));
         assert!(!m(&[""], "x"));
-        assert!(m(&["tasklist*|*find"], "tasklist /v | find x"));
+        assert!(m(&["*tasklist*|*find*"], "tasklist /v | find x"));
     }
 
     #[test]

@@ -15,6 +15,7 @@
 //! | `pattern.rs` | wildcards and escapes of Sigma strings |
 //! | `modifiers/` | every value modifier, one file each where there is logic |
 //! | `compile.rs`, `matcher.rs` | rules → matchers (literal/prefix/suffix/substring/regex) |
+//! | `prefilter.rs` | literals each rule needs, found for all rules by one Aho-Corasick scan per field |
 //! | `event.rs` | events indexed by field, case folded once |
 //! | `eval.rs` | evaluation and the reasons for each match |
 //! | `correlation.rs` | correlation types over time windows |
@@ -35,6 +36,7 @@ pub mod matcher;
 pub mod modifiers;
 pub mod parse;
 pub mod pattern;
+pub mod prefilter;
 pub mod ruleset;
 pub mod taxonomy;
 
@@ -48,6 +50,24 @@ pub use parse::Parsed;
 pub use ruleset::{RuleSet, RuleSource, SourceDiagnostic};
 
 use crate::diagnostic;
+
+/// Whether a text is Sigma: a detection rule (what content detection recognizes), or a
+/// correlation or filter meta rule, which has no `detection` (`title` beside `correlation:`
+/// or `filter:` at the start of lines; KQL never starts a line like that).
+pub fn looks_like_sigma(text: &str) -> bool {
+    use crate::container::detect::{detect, ContentKind};
+    if detect(text) == ContentKind::SigmaYaml {
+        return true;
+    }
+    let mut has_title = false;
+    let mut has_meta = false;
+    for line in text.lines() {
+        let line = line.trim_start_matches('\u{feff}');
+        has_title |= line.starts_with("title:");
+        has_meta |= line.starts_with("correlation:") || line.starts_with("filter:");
+    }
+    has_title && has_meta
+}
 
 /// Parses a Sigma file (one or more YAML documents) and checks it against the
 /// specification. Diagnostics are sorted and carry editor ranges.

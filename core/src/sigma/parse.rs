@@ -115,6 +115,30 @@ fn remap(node: &mut Node, map: &impl Fn(Span) -> Span) {
     }
 }
 
+/// Collections end where the next token starts; end them at their last character instead,
+/// so that diagnostics do not run into the following lines.
+fn trim_spans(node: &mut Node, text: &str) {
+    let covered = node.span.text(text);
+    let trimmed = covered.trim_end().len();
+    if trimmed < covered.len() {
+        node.span = Span::new(node.span.start as usize, node.span.start as usize + trimmed);
+    }
+    match &mut node.value {
+        Value::Sequence(items) => {
+            for item in items {
+                trim_spans(item, text);
+            }
+        }
+        Value::Mapping(entries) => {
+            for (key, value) in entries {
+                trim_spans(key, text);
+                trim_spans(value, text);
+            }
+        }
+        Value::Scalar { .. } | Value::Alias => {}
+    }
+}
+
 fn invalid_yaml(text: &str, error: &yaml::YamlError) -> Diagnostic {
     let start = error.span.start as usize;
     let line_end = text
@@ -129,7 +153,10 @@ fn invalid_yaml(text: &str, error: &yaml::YamlError) -> Diagnostic {
         .with_help("check the indentation and quoting of this line and the lines above it")
 }
 
-fn parse_documents(text: &str, documents: Vec<Node>) -> Parsed {
+fn parse_documents(text: &str, mut documents: Vec<Node>) -> Parsed {
+    for document in &mut documents {
+        trim_spans(document, text);
+    }
     let mut parsed = Parsed::default();
     let is_collection = documents
         .iter()
@@ -376,13 +403,11 @@ impl RuleParser<'_> {
                     ));
                 }
             }
-            RuleKind::Filter => {
-                if rule.logsource.is_none() {
-                    self.diagnostics.push(missing(
-                        "logsource",
-                        "a filter applies to the rules of its logsource; add `logsource:`",
-                    ));
-                }
+            RuleKind::Filter if rule.logsource.is_none() => {
+                self.diagnostics.push(missing(
+                    "logsource",
+                    "a filter applies to the rules of its logsource; add `logsource:`",
+                ));
             }
             _ => {}
         }
@@ -396,8 +421,11 @@ impl RuleParser<'_> {
             Value::Mapping(entries) => {
                 for (i, (key, _)) in entries.iter().enumerate() {
                     let Some(name) = key.as_str() else { continue };
-                    if let Some((first, _)) =
-                        entries[..i].iter().find(|(k, _)| k.as_str() == Some(name))
+                    if let Some((first, _)) = entries
+                        .get(..i)
+                        .unwrap_or(&[])
+                        .iter()
+                        .find(|(k, _)| k.as_str() == Some(name))
                     {
                         self.diagnostics.push(
                             codes::DUPLICATE_KEY

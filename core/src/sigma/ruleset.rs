@@ -55,6 +55,7 @@ pub struct RuleSet {
     pub(crate) provider_field: FieldId,
     pub(crate) event_id_field: FieldId,
     pub(crate) windows_channels: HashSet<String>,
+    pub(crate) prefilter: crate::sigma::prefilter::Prefilter,
     /// Per source: how many rules of each kind it held (for summaries).
     pub source_count: usize,
 }
@@ -85,6 +86,7 @@ pub fn compile(sources: &[RuleSource], options: &CompileOptions) -> RuleSet {
             .windows_channels()
             .into_iter()
             .collect(),
+        prefilter: Default::default(),
         source_count: sources.len(),
     };
     let mut parsed_rules: Vec<(usize, SigmaRule)> = Vec::new();
@@ -151,6 +153,7 @@ pub fn compile(sources: &[RuleSource], options: &CompileOptions) -> RuleSet {
             condition,
             filters: Vec::new(),
             route: compile::route(rule.logsource.as_ref()),
+            prefilter: None,
             is_hidden: false,
         });
         rule_of.push(position);
@@ -204,6 +207,10 @@ pub fn compile(sources: &[RuleSource], options: &CompileOptions) -> RuleSet {
         }
     }
     correlations(&mut set, &parsed_rules, &mut compile_diagnostics);
+    for rule in &mut set.rules {
+        rule.prefilter = crate::sigma::prefilter::rule_needles(rule);
+    }
+    set.prefilter = crate::sigma::prefilter::Prefilter::build(&set.rules);
     for (source, diagnostic) in compile_diagnostics {
         set.diagnostics.push(SourceDiagnostic {
             source,

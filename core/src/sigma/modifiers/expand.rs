@@ -71,7 +71,7 @@ pub fn expand(
     let missing: Vec<String> = pieces
         .iter()
         .filter_map(|p| match p {
-            Piece::Placeholder(name) if table.get(name).map_or(true, Vec::is_empty) => {
+            Piece::Placeholder(name) if table.get(name).is_none_or(Vec::is_empty) => {
                 Some(name.clone())
             }
             _ => None,
@@ -132,8 +132,8 @@ mod tests {
             vec!["adm_*".to_string(), "root".to_string()],
         );
         assert_eq!(
-            expand("*\\%Admins%", &table, 100).unwrap(),
-            ["*\\adm_*", "*\\root"]
+            expand("*/%Admins%", &table, 100).unwrap(),
+            ["*/adm_*", "*/root"]
         );
         assert_eq!(expand("%Other%", &table, 100).unwrap_err(), ["Other"]);
     }

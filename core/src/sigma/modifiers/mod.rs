@@ -446,7 +446,13 @@ pub fn analyze(modifiers: &[Spanned<String>], diagnostics: &mut Vec<Diagnostic>)
                 }
                 chain.expand = true;
             }
-            Modifier::All => chain.all = true,
+            Modifier::All => {
+                if chain.value_type == ValueType::Exists {
+                    diagnostics.push(conflict("exists", "`exists` takes one `true` or `false`"));
+                    continue;
+                }
+                chain.all = true;
+            }
             Modifier::Neq => {
                 if matches!(chain.value_type, ValueType::Exists | ValueType::Compare(_)) {
                     diagnostics.push(conflict(

@@ -24,9 +24,76 @@ pub struct Flags {
     pub dot_all: bool,
 }
 
-/// Compiles a `re` value with the size limits.
+/// Compiles a `re` value with the size limits. The shorthand classes `\\w`, `\\d`, `\\s`
+/// and `\\b` are ASCII, as in PCRE without Unicode properties (the specification's
+/// flavour); Unicode ones would also make `\\w{1,64}` hundreds of times larger.
 pub fn compile(pattern: &str, flags: Flags) -> Result<Regex, String> {
-    build(pattern, flags, false)
+    build(&ascii_classes(pattern), flags, false).map_err(|message| {
+        // Report problems in the pattern as written.
+        message.replace("(?-u:", "(")
+    })
+}
+
+/// Rewrites `\\w`, `\\d`, `\\s`, `\\b`, `\\B` to their ASCII forms (inside a class, the
+/// positive ones become ranges).
+pub fn ascii_classes(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars().peekable();
+    let mut in_class = false;
+    // Position inside a class: a `]` right after `[` or `[^` is a literal.
+    let mut class_start = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let Some(next) = chars.next() else {
+                    out.push('\\');
+                    break;
+                };
+                match (in_class, next) {
+                    (false, 'w' | 'd' | 's' | 'b' | 'B') => {
+                        out.push_str("(?-u:\\");
+                        out.push(next);
+                        out.push(')');
+                    }
+                    (true, 'w') => out.push_str("0-9A-Za-z_"),
+                    (true, 'd') => out.push_str("0-9"),
+                    (true, 's') => out.push_str("\\t\\n\\x0B\\x0C\\r "),
+                    _ => {
+                        out.push('\\');
+                        out.push(next);
+                    }
+                }
+                class_start = false;
+            }
+            '[' if !in_class => {
+                in_class = true;
+                class_start = true;
+                out.push('[');
+                if chars.peek() == Some(&'^') {
+                    chars.next();
+                    out.push('^');
+                }
+                continue;
+            }
+            '[' if in_class && chars.peek() != Some(&':') => {
+                // PCRE reads `[` inside a class as itself.
+                out.push_str("\\[");
+                class_start = false;
+            }
+            ']' if in_class && !class_start => {
+                in_class = false;
+                out.push(']');
+            }
+            c => {
+                out.push(c);
+                class_start = false;
+            }
+        }
+        if c != '[' {
+            class_start = false;
+        }
+    }
+    out
 }
 
 /// Compiles with explicit case-insensitivity (used for wildcard patterns).
@@ -120,6 +187,18 @@ mod tests {
         assert!(m.is_match("a\nb\nc"));
         // Inline flags and escaped punctuation as SigmaHQ rules write them.
         assert!(compile(r#"(?i)\s(-u|--user)\s*:\/\"\'"#, Flags::default()).is_ok());
+    }
+
+    #[test]
+    fn shorthand_classes_are_ascii() {
+        assert_eq!(ascii_classes(r"\w+\d"), r"(?-u:\w)+(?-u:\d)");
+        assert_eq!(ascii_classes(r"[\w.-]"), r"[0-9A-Za-z_.-]");
+        assert_eq!(ascii_classes(r"\\w"), r"\\w");
+        assert_eq!(ascii_classes(r"[]a]"), r"[]a]");
+        assert_eq!(ascii_classes(r"[^\s]"), "[^\\t\\n\\x0B\\x0C\\r ]");
+        let re = compile(r"-k\s\w{1,64}(?:\s?(?:-p|-s))?", Flags::default()).unwrap();
+        assert!(re.is_match("svchost.exe -k netsvcs -p"));
+        assert!(!compile(r"^\w$", Flags::default()).unwrap().is_match("é"));
     }
 
     #[test]
