@@ -110,3 +110,24 @@ fn deep_and_large_inputs_end_in_diagnostics() {
     let parsed = sigma::parse(regex_bomb);
     assert!(parsed.diagnostics.iter().any(|d| d.code == "SIG206"));
 }
+
+/// Inputs the fuzzers once broke (`fuzz/regressions/sigma_*`), through the same checks.
+#[test]
+fn fuzz_regressions() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/regressions");
+    for target in ["sigma_parse", "sigma_condition"] {
+        let Ok(entries) = std::fs::read_dir(dir.join(target)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let data = std::fs::read(entry.path()).expect("a readable regression input");
+            let text = String::from_utf8_lossy(&data);
+            if target == "sigma_parse" {
+                parse_and_evaluate(&text);
+            } else {
+                let parsed = condition::parse(&text);
+                check_spans(&text, &parsed.diagnostics);
+            }
+        }
+    }
+}

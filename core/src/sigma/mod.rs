@@ -76,6 +76,15 @@ pub fn parse(text: &str) -> Parsed {
     for rule in &parsed.rules {
         checks::check(rule, &mut parsed.diagnostics);
     }
+    // Editors slice by these spans: keep them on character boundaries, whatever produced them.
+    for d in &mut parsed.diagnostics {
+        d.span = parse::snap(d.span, text);
+        for fix in &mut d.fixes {
+            for edit in &mut fix.edits {
+                edit.span = parse::snap(edit.span, text);
+            }
+        }
+    }
     diagnostic::sort_and_dedup(&mut parsed.diagnostics);
     diagnostic::locate(&mut parsed.diagnostics, text);
     parsed

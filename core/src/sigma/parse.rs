@@ -72,7 +72,7 @@ fn parse_flattened(text: &str) -> Option<Parsed> {
         return None;
     }
     for document in &mut documents {
-        remap(document, &|span| repair.offsets.span(span));
+        remap(document, &|span| snap(repair.offsets.span(span), text));
     }
     let mut parsed = parse_documents(text, documents);
     parsed.diagnostics.push(
@@ -94,6 +94,21 @@ fn parse_flattened(text: &str) -> Option<Parsed> {
     );
     parsed.repaired_text = Some(repair.text);
     Some(parsed)
+}
+
+/// A span moved onto character boundaries of `text` (a span mapped back from repaired text
+/// can end one byte into a multi-byte character that follows inserted indentation).
+pub(crate) fn snap(span: Span, text: &str) -> Span {
+    let down = |mut at: usize| {
+        at = at.min(text.len());
+        while at > 0 && !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    let start = down(span.start as usize);
+    let end = down(span.end as usize).max(start);
+    Span::new(start, end)
 }
 
 /// Moves every span of a YAML tree.
