@@ -28,4 +28,7 @@ pub static RULES: &[&dyn KqlRule] = &[
     &take_without_sort::TakeWithoutSort,
     &reversed_between::ReversedBetween,
     &regex_without_prefilter::RegexWithoutPrefilter,
+    &single_value_has_any::SingleValueHasAny,
+    &constant_predicate::ConstantPredicate,
+    &column_shadows_let::ColumnShadowsLet,
 ];

@@ -1,6 +1,8 @@
 //! One KQL lint rule per file, named by its slug.
 
 pub mod case_sensitive_match;
+pub mod column_shadows_let;
+pub mod constant_predicate;
 pub mod cross_cluster;
 pub mod deprecated_function;
 pub mod duplicate_let;
@@ -15,6 +17,7 @@ pub mod prefer_has;
 pub mod redundant_json_round_trip;
 pub mod regex_without_prefilter;
 pub mod reversed_between;
+pub mod single_value_has_any;
 pub mod single_value_in;
 pub mod sort_before_join;
 pub mod string_names_column;
