@@ -4,6 +4,8 @@ import { defineConfig } from "vite";
 // The npm package `rulelab` is built by wasm-pack into ../wasm/pkg (npm start / npm test do
 // that first); the playground imports it by name.
 const pkg = fileURLToPath(new URL("../wasm/pkg/", import.meta.url));
+// The examples' sample events are the seed test fixtures.
+const fixtures = fileURLToPath(new URL("../tests/fixtures/", import.meta.url));
 
 export default defineConfig({
   base: "./",
@@ -12,7 +14,7 @@ export default defineConfig({
   },
   server: {
     port: 8080,
-    fs: { allow: [".", pkg] },
+    fs: { allow: [".", pkg, fixtures] },
   },
   build: {
     target: "es2022",

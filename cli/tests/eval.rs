@@ -103,7 +103,7 @@ fn json_ndjson_and_table_from_files_and_folders() {
 }
 
 #[test]
-fn rule_errors_exit_1_and_kql_is_refused() {
+fn rule_errors_exit_1_and_mixed_languages_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let rule = dir.path().join("bad.yml");
     fs::write(
@@ -123,8 +123,127 @@ fn rule_errors_exit_1_and_kql_is_refused() {
     let kql = dir.path().join("q.kql");
     fs::write(&kql, "DeviceProcessEvents | take 1").unwrap();
     let output = rulelab(
-        &["eval", "--rule", kql.to_str().unwrap(), "--events", "-"],
+        &[
+            "eval",
+            "--rule",
+            kql.to_str().unwrap(),
+            rule.to_str().unwrap(),
+            "--events",
+            "-",
+        ],
         EVENTS,
     );
     assert_eq!(output.status.code(), Some(2));
+}
+
+const KQL_EVENTS: &str = r#"{"Timestamp": "2025-01-01T10:00:00Z", "FileName": "msiexec.exe", "ProcessCommandLine": "msiexec /y x.dll", "DeviceId": "a"}
+{"Timestamp": "2025-01-01T10:05:00Z", "FileName": "MSIEXEC.EXE", "ProcessCommandLine": "msiexec /i p.msi", "DeviceId": "b"}
+{"$table": "DeviceNetworkEvents", "Timestamp": "2025-01-01T10:06:00Z", "DeviceId": "a", "RemotePort": 443}
+"#;
+
+#[test]
+fn kql_rules_run_on_events_with_stages() {
+    let dir = tempfile::tempdir().unwrap();
+    let kql = dir.path().join("q.kql");
+    fs::write(
+        &kql,
+        "DeviceProcessEvents\n| where Timestamp > ago(1h)\n| where FileName =~ \"msiexec.exe\"\n| where ProcessCommandLine has_any (\"/y\", \"-y\")\n| join kind=inner (DeviceNetworkEvents) on DeviceId\n| project DeviceId, ProcessCommandLine, RemotePort",
+    )
+    .unwrap();
+    let path = kql.to_str().unwrap();
+    let now = "2025-01-01T10:30:00Z";
+    let output = rulelab(
+        &["eval", "--rule", path, "--events", "-", "--now", now],
+        KQL_EVENTS,
+    );
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let result: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(result["language"], "kql");
+    assert_eq!(
+        result["columns"],
+        serde_json::json!(["DeviceId", "ProcessCommandLine", "RemotePort"])
+    );
+    assert_eq!(
+        result["types"],
+        serde_json::json!(["string", "string", "int"])
+    );
+    assert_eq!(
+        result["rows"],
+        serde_json::json!([["a", "msiexec /y x.dll", 443]])
+    );
+    let counts: Vec<(u64, u64)> = result["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["rows_in"].as_u64().unwrap(),
+                s["rows_out"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(counts, vec![(2, 2), (2, 2), (2, 1), (1, 1), (1, 1)]);
+
+    let output = rulelab(
+        &[
+            "eval", "--rule", path, "--events", "-", "--now", now, "--format", "table",
+        ],
+        KQL_EVENTS,
+    );
+    let table = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with("a ") && l.contains("msiexec /y x.dll") && l.ends_with("443")),
+        "{table}"
+    );
+    assert!(table.contains("(1 rows)"), "{table}");
+
+    // An hour later nothing is recent enough.
+    let output = rulelab(
+        &[
+            "eval",
+            "--rule",
+            path,
+            "--events",
+            "-",
+            "--now",
+            "2025-01-01T12:00:00Z",
+            "--format",
+            "ndjson",
+        ],
+        KQL_EVENTS,
+    );
+    assert!(output.stdout.is_empty(), "{output:?}");
+}
+
+#[test]
+fn jsonl_batches_keep_order_and_report_errors() {
+    let batch = [
+        serde_json::json!({"id": "a", "query": "print x = 1 + 1"}),
+        serde_json::json!({"id": "b", "query": "T | where n > 1 | count", "events": [{"n": 1}, {"n": 2}, {"n": 3}]}),
+        serde_json::json!({"id": "c", "query": "range x from 1 to 10000000 step 1"}),
+        serde_json::json!({"id": "d", "rule": RULE, "events": [{"Image": "C:\\x\\whoami.exe"}]}),
+    ]
+    .iter()
+    .map(|v| v.to_string() + "\n")
+    .collect::<String>();
+    let output = rulelab(&["eval", "--jsonl", "-", "--max-rows", "1000"], &batch);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let lines: Vec<Value> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[0]["id"], "a");
+    assert_eq!(lines[0]["rows"], serde_json::json!([[2]]));
+    assert_eq!(lines[1]["rows"], serde_json::json!([[2]]));
+    assert!(
+        lines[2]["error"].as_str().unwrap().contains("row limit"),
+        "{}",
+        lines[2]
+    );
+    assert_eq!(lines[3]["language"], "sigma");
+    assert_eq!(lines[3]["matches"].as_array().unwrap().len(), 1);
+    assert!(String::from_utf8_lossy(&output.stderr).contains("evaluated 3 of 4 (1 with errors)"));
 }

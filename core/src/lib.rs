@@ -6,6 +6,7 @@
 
 pub mod container;
 pub mod diagnostic;
+pub mod evaluate;
 pub mod kql;
 pub mod lint;
 pub mod rule;
@@ -15,6 +16,7 @@ pub mod suggest;
 pub mod value;
 
 pub use diagnostic::{Diagnostic, Fix, Severity, TextEdit};
+pub use evaluate::{evaluate, EvaluateOptions, Evaluation};
 pub use rule::{Language, LanguageHint, Rule};
 pub use source::{LineIndex, Position, Range, Span};
 

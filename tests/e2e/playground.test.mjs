@@ -71,6 +71,28 @@ describe("playground", () => {
     await page.screenshot({ path: path.join(SHOTS, "1-loaded.png") });
   });
 
+  test("the preloaded events fire the rule, the quiet set does not, with stage counts", { timeout: 60_000 }, async () => {
+    await page.waitForFunction(() => document.getElementById("result-summary")?.dataset.rows === "2", null, { timeout: 10_000 });
+    assert.equal(await count("[data-testid=result-row]"), 2);
+    assert.match(await text("#result-table"), /MSIEXEC -z C:\\ProgramData\\x\.dll/);
+    assert.ok((await count("[data-testid=stage]")) >= 6);
+    await page.screenshot({ path: path.join(SHOTS, "1b-evaluated.png"), fullPage: true });
+
+    await page.selectOption("#event-set", "1");
+    await page.waitForFunction(() => document.getElementById("result-summary")?.dataset.rows === "0", null, { timeout: 10_000 });
+    assert.equal(await count("[data-testid=result-row]"), 0);
+    assert.ok((await count(".stage.dropped")) >= 3, "the exclusions drop rows at several stages");
+    assert.equal(await page.locator("#result-error").isHidden(), true);
+
+    // Moving `now` a day later puts every event out of the rule's one-hour window.
+    await page.selectOption("#event-set", "0");
+    await page.waitForFunction(() => document.getElementById("result-summary")?.dataset.rows === "2", null, { timeout: 10_000 });
+    await page.fill("#now", "2025-10-02T12:00:00Z");
+    await page.waitForFunction(() => document.getElementById("result-summary")?.dataset.rows === "0", null, { timeout: 10_000 });
+    await page.fill("#now", "2025-10-01T12:00:00Z");
+    await page.waitForFunction(() => document.getElementById("result-summary")?.dataset.rows === "2", null, { timeout: 10_000 });
+  });
+
   test("the wasm module is served as application/wasm", { timeout: 30_000 }, async () => {
     const url = await page.evaluate(() => performance.getEntriesByType("resource").map((e) => e.name).find((n) => n.endsWith(".wasm")));
     assert.ok(url, "no .wasm was loaded");
@@ -120,6 +142,8 @@ describe("playground", () => {
       const state = await page.locator("#status").getAttribute("data-state");
       assert.ok(state === "ok" || state === "errors", `status ${state} after loading ${id}`);
       assert.match(await text("#language"), /^(kql|sigma)$/);
+      // Each seed's attack trace fires.
+      await page.waitForFunction(() => Number(document.getElementById("result-summary")?.dataset.rows) > 0, null, { timeout: 10_000 });
     }
     await page.screenshot({ path: path.join(SHOTS, "4-example.png") });
   });

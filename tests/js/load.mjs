@@ -15,5 +15,5 @@ const rulelab = await import(pathToFileURL(path.join(PKG, "rulelab.js")).href);
 rulelab.initSync({ module: readFileSync(path.join(PKG, "rulelab_bg.wasm")) });
 
 export default rulelab;
-export const { parse, lint, rules, version } = rulelab;
+export const { parse, lint, evaluate, rules, version, Workspace } = rulelab;
 export const packageJson = JSON.parse(readFileSync(path.join(PKG, "package.json"), "utf8"));

@@ -105,6 +105,84 @@ export interface LintRule {
   summary: string;
 }
 
+export interface EvaluateOptions {
+  language?: LanguageHint;
+  /** Table schemas that type the events' columns; defaults to `sentinel`. */
+  profile?: "sentinel" | "defender" | "none" | null;
+  /** `now()` and `ago()` count from here (ISO-8601); defaults to the current time. */
+  now?: string | null;
+  /** Stop past this many rows in any intermediate table (default 1,000,000). */
+  maxRows?: number;
+  /** Where events without `$table`/`Type` go; defaults to the first table the query reads. */
+  defaultTable?: string | null;
+}
+
+/** Rows in and out of one operator. */
+export interface Stage {
+  index: number;
+  operator: string;
+  rows_in: number;
+  rows_out: number;
+}
+
+export interface KqlEvaluation {
+  language: "kql";
+  columns: string[];
+  /** KQL type names, one per column. */
+  types: string[];
+  /** Datetimes as ISO-8601 UTC strings, timespans as Kusto prints them, dynamic as JSON. */
+  rows: unknown[][];
+  stages: Stage[];
+  /** Rows per input table as loaded; `known` is false when the schema lacks the table. */
+  inputs: { table: string; rows: number; known: boolean }[];
+  diagnostics: Diagnostic[];
+  /** Why the evaluation stopped (unsupported feature, limit, bad events), or null. */
+  error: string | null;
+  elapsed_ms: number;
+}
+
+export interface SigmaMatch {
+  /** 0-based index of the event. */
+  event: number;
+  rule: string;
+  title: string;
+  level?: string;
+  selections: string[];
+  fields?: { selection: string; field: string; modifiers?: string[]; value?: string }[];
+}
+
+export interface SigmaEvaluation {
+  language: "sigma";
+  events: number;
+  rules: number;
+  matches: SigmaMatch[];
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Evaluates a rule on events: a JSON array, NDJSON text, `{tables: {Name: [...]}}`, or the
+ * same as JavaScript values. KQL rows route to tables by `$table` or `Type`.
+ */
+export function evaluate(text: string, events: string | object[] | object, opts?: EvaluateOptions | null): KqlEvaluation | SigmaEvaluation;
+
+export interface WorkspaceOptions {
+  /** Table schemas that type the events' columns; defaults to `sentinel`. */
+  profile?: "sentinel" | "defender" | "none" | null;
+}
+
+/** Tables loaded once and queried many times (large event sets, benchmarks, editors). */
+export class Workspace {
+  constructor(opts?: WorkspaceOptions | null);
+  /** Loads events, replacing the tables they name; rows without `$table`/`Type` go to `defaultTable` (default `events`). Throws on malformed events. */
+  loadEvents(events: string | object[] | object, defaultTable?: string | null): { table: string; rows: number; known: boolean }[];
+  /** Evaluates a rule on the loaded tables. */
+  evaluate(text: string, opts?: EvaluateOptions | null): KqlEvaluation | SigmaEvaluation;
+  /** Drops every loaded table. */
+  clear(): void;
+  /** Frees the WebAssembly memory behind this object. */
+  free(): void;
+}
+
 /** Parses and lints a rule. Same errors as `parse`. */
 export function lint(text: string, opts?: LintOptions | null): LintResult;
 
@@ -141,6 +219,100 @@ pub fn lint(text: JsValue, opts: Option<js_sys::Object>) -> Result<JsValue, JsVa
             .map_err(|err| error(&format!("invalid lint options: {}", message(&err))))?,
     };
     to_js(&rulelab::lint(&text, &options))
+}
+
+/// Evaluates a rule on events (text, or JavaScript arrays/objects, which are serialized).
+#[wasm_bindgen(js_name = evaluate, skip_typescript)]
+pub fn evaluate(
+    text: JsValue,
+    events: JsValue,
+    opts: Option<js_sys::Object>,
+) -> Result<JsValue, JsValue> {
+    let text = text_argument("evaluate", text)?;
+    let events = events_text(events)?;
+    let options = evaluate_options(opts)?;
+    to_js(&rulelab::evaluate(&text, &events, &options))
+}
+
+/// Events as text: strings as given, JavaScript values serialized to JSON.
+fn events_text(events: JsValue) -> Result<String, JsValue> {
+    Ok(match events.as_string() {
+        Some(text) => text,
+        None if events.is_undefined() || events.is_null() => String::new(),
+        None => js_sys::JSON::stringify(&events)
+            .map_err(|_| error("evaluate: `events` cannot be serialized to JSON"))?
+            .as_string()
+            .unwrap_or_default(),
+    })
+}
+
+fn evaluate_options(opts: Option<js_sys::Object>) -> Result<rulelab::EvaluateOptions, JsValue> {
+    let mut options: rulelab::EvaluateOptions = match opts {
+        None => rulelab::EvaluateOptions::default(),
+        Some(object) => serde_wasm_bindgen::from_value(object.into())
+            .map_err(|err| error(&format!("invalid evaluate options: {}", message(&err))))?,
+    };
+    if options.now.is_none() {
+        // wasm32 has no clock of its own.
+        options.now = js_sys::Date::new_0().to_iso_string().as_string();
+    }
+    Ok(options)
+}
+
+/// Tables loaded once and queried many times.
+#[wasm_bindgen(js_name = Workspace, skip_typescript)]
+pub struct Workspace {
+    inner: rulelab::evaluate::Workspace,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct WorkspaceOptions {
+    profile: Option<rulelab::kql::schema::Profile>,
+}
+
+#[wasm_bindgen(js_class = Workspace)]
+impl Workspace {
+    #[wasm_bindgen(constructor)]
+    pub fn new(opts: Option<js_sys::Object>) -> Result<Workspace, JsValue> {
+        let options: WorkspaceOptions = match opts {
+            None => WorkspaceOptions::default(),
+            Some(object) => serde_wasm_bindgen::from_value(object.into())
+                .map_err(|err| error(&format!("invalid workspace options: {}", message(&err))))?,
+        };
+        Ok(Workspace {
+            inner: rulelab::evaluate::Workspace::new(options.profile),
+        })
+    }
+
+    #[wasm_bindgen(js_name = loadEvents)]
+    pub fn load_events(
+        &mut self,
+        events: JsValue,
+        default_table: Option<String>,
+    ) -> Result<JsValue, JsValue> {
+        let events = events_text(events)?;
+        let table = default_table.unwrap_or_else(|| "events".to_string());
+        let loaded = self
+            .inner
+            .load_events(&events, &table)
+            .map_err(|m| error(&m))?;
+        to_js(&loaded)
+    }
+
+    pub fn evaluate(
+        &mut self,
+        text: JsValue,
+        opts: Option<js_sys::Object>,
+    ) -> Result<JsValue, JsValue> {
+        let text = text_argument("evaluate", text)?;
+        let options = evaluate_options(opts)?;
+        to_js(&self.inner.evaluate(&text, &options))
+    }
+
+    pub fn clear(&mut self) {
+        self.inner.clear();
+    }
 }
 
 /// The lint rule registry.

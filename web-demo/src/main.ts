@@ -15,10 +15,18 @@ import {
   rectangularSelection,
 } from "@codemirror/view";
 import { searchKeymap, highlightSelectionMatches } from "@codemirror/search";
-import init, { lint, version, type Diagnostic, type LintResult } from "rulelab";
+import init, {
+  evaluate,
+  lint,
+  version,
+  type Diagnostic,
+  type KqlEvaluation,
+  type LintResult,
+  type SigmaEvaluation,
+} from "rulelab";
 
 import { toCodeMirror, toRange } from "./diagnostics";
-import { EXAMPLES } from "./examples";
+import { EXAMPLES, type Example } from "./examples";
 import { kqlLanguage, looksLikeYaml, yamlLanguage } from "./highlight";
 
 /** How long typing must pause before the rule is parsed again. */
@@ -40,6 +48,13 @@ const ui = {
   timing: $<HTMLSpanElement>("timing"),
   diagnostics: $<HTMLUListElement>("diagnostics"),
   noDiagnostics: $<HTMLParagraphElement>("no-diagnostics"),
+  eventSet: $<HTMLSelectElement>("event-set"),
+  events: $<HTMLTextAreaElement>("events"),
+  now: $<HTMLInputElement>("now"),
+  resultSummary: $<HTMLSpanElement>("result-summary"),
+  resultError: $<HTMLParagraphElement>("result-error"),
+  stages: $<HTMLOListElement>("stages"),
+  resultTable: $<HTMLTableElement>("result-table"),
 };
 
 // ── editor ───────────────────────────────────────────────────────────────────────────────
@@ -108,10 +123,112 @@ function analyze(): void {
 
   renderStatus(result, elapsed);
   renderList(result.diagnostics);
+  run();
 }
 
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+// ── evaluation ───────────────────────────────────────────────────────────────────────────
+
+/** Result tables show at most this many rows; the summary gives the full count. */
+const MAX_SHOWN_ROWS = 200;
+
+function run(): void {
+  const text = view.state.doc.toString();
+  let result: KqlEvaluation | SigmaEvaluation;
+  const started = performance.now();
+  try {
+    result = evaluate(text, ui.events.value, { now: ui.now.value.trim() || null });
+  } catch (error) {
+    showResultError(`The evaluator failed: ${String(error)}`);
+    return;
+  }
+  const elapsed = performance.now() - started;
+  if (result.language === "kql") renderKql(result, elapsed);
+  else renderSigma(result, elapsed);
+}
+
+function showResultError(message: string | null): void {
+  ui.resultError.hidden = message === null;
+  ui.resultError.textContent = message ?? "";
+}
+
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+function renderKql(result: KqlEvaluation, elapsed: number): void {
+  const inputs = result.inputs.reduce((n, t) => n + t.rows, 0);
+  ui.resultSummary.dataset.rows = String(result.rows.length);
+  ui.resultSummary.textContent = `${count(result.rows.length, "row")} from ${count(inputs, "event")} · ${elapsed.toFixed(1)} ms`;
+  showResultError(result.error);
+
+  // Where rows were dropped: each operator with its rows in and out.
+  ui.stages.replaceChildren(
+    ...result.stages.map((stage) => {
+      const item = document.createElement("li");
+      item.dataset.testid = "stage";
+      item.className = stage.rows_out < stage.rows_in ? "stage dropped" : "stage";
+      const name = document.createElement("code");
+      name.textContent = stage.operator;
+      const counts = document.createElement("span");
+      counts.className = "counts";
+      counts.textContent = `${stage.rows_in} → ${stage.rows_out}`;
+      item.append(name, counts);
+      return item;
+    }),
+  );
+
+  // Columns that are empty in every row are left out; the JSON result keeps them.
+  const shown = result.columns
+    .map((name, i) => ({ name, i, type: result.types[i] }))
+    .filter(({ i }) => result.rows.some((row) => cellText(row[i]) !== ""));
+  const head = document.createElement("tr");
+  for (const column of shown) {
+    const th = document.createElement("th");
+    th.textContent = column.name;
+    th.title = column.type;
+    head.append(th);
+  }
+  const body = result.rows.slice(0, MAX_SHOWN_ROWS).map((row) => {
+    const tr = document.createElement("tr");
+    tr.dataset.testid = "result-row";
+    for (const column of shown) {
+      const td = document.createElement("td");
+      td.textContent = cellText(row[column.i]);
+      tr.append(td);
+    }
+    return tr;
+  });
+  ui.resultTable.replaceChildren(...(result.rows.length > 0 ? [head, ...body] : []));
+}
+
+function renderSigma(result: SigmaEvaluation, elapsed: number): void {
+  ui.resultSummary.dataset.rows = String(result.matches.length);
+  ui.resultSummary.textContent = `${count(result.matches.length, "match", "es")} in ${count(result.events, "event")} · ${elapsed.toFixed(1)} ms`;
+  showResultError(null);
+  ui.stages.replaceChildren();
+  const head = document.createElement("tr");
+  for (const name of ["event", "rule", "selections", "matched values"]) {
+    const th = document.createElement("th");
+    th.textContent = name;
+    head.append(th);
+  }
+  const body = result.matches.slice(0, MAX_SHOWN_ROWS).map((match) => {
+    const tr = document.createElement("tr");
+    tr.dataset.testid = "result-row";
+    const values = (match.fields ?? []).map((f) => `${f.field}${f.value === undefined ? "" : ` = ${f.value}`}`);
+    for (const text of [`#${match.event}`, match.title, match.selections.join(", "), values.join("; ")]) {
+      const td = document.createElement("td");
+      td.textContent = text;
+      tr.append(td);
+    }
+    return tr;
+  });
+  ui.resultTable.replaceChildren(...(result.matches.length > 0 ? [head, ...body] : []));
+}
+
+function count(n: number, noun: string, plural = "s"): string {
+  return `${n} ${noun}${n === 1 ? "" : plural}`;
 }
 
 function renderStatus(result: LintResult, elapsed: number): void {
@@ -192,13 +309,43 @@ for (const example of EXAMPLES) {
   option.textContent = `${example.id} · ${example.title} (${example.kind})`;
   ui.example.append(option);
 }
+
+function loadEvents(example: Example): void {
+  ui.eventSet.replaceChildren(
+    ...example.events.map((set, i) => {
+      const option = document.createElement("option");
+      option.value = String(i);
+      option.textContent = set.name;
+      return option;
+    }),
+  );
+  ui.events.value = example.events[0]?.text ?? "[]";
+  ui.now.value = example.now;
+}
+
 ui.example.addEventListener("change", () => {
   const example = EXAMPLES.find((e) => e.id === ui.example.value);
   if (!example) return;
   view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: example.text }, selection: { anchor: 0 } });
+  loadEvents(example);
   clearTimeout(timer);
   analyze();
 });
+ui.eventSet.addEventListener("change", () => {
+  const example = EXAMPLES.find((e) => e.id === ui.example.value);
+  const set = example?.events[Number(ui.eventSet.value)];
+  if (!set) return;
+  ui.events.value = set.text;
+  if (ready) run();
+});
+let eventsTimer: ReturnType<typeof setTimeout> | undefined;
+for (const input of [ui.events, ui.now]) {
+  input.addEventListener("input", () => {
+    clearTimeout(eventsTimer);
+    eventsTimer = setTimeout(() => ready && run(), DEBOUNCE_MS);
+  });
+}
+loadEvents(initial);
 
 // ── start ────────────────────────────────────────────────────────────────────────────────
 

@@ -31,11 +31,20 @@ pub enum Format {
 #[derive(Args, Debug)]
 pub struct EvalArgs {
     /// Rule files or folders (searched for .yml .yaml .txt ...).
-    #[arg(long = "rule", value_name = "PATH", required = true, num_args = 1..)]
+    #[arg(long = "rule", value_name = "PATH", required_unless_present = "jsonl", num_args = 1..)]
     pub rules: Vec<String>,
     /// Events: a JSON array, NDJSON, or {"tables": {...}}; `-` for stdin.
-    #[arg(long, value_name = "FILE")]
-    pub events: String,
+    #[arg(long, value_name = "FILE", required_unless_present = "jsonl")]
+    pub events: Option<String>,
+    /// A batch: lines {id, query|rule, events?, now?}; output lines {id, ..., error}.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["rules", "events"])]
+    pub jsonl: Option<String>,
+    /// Table schemas that type KQL events: sentinel (default) or defender.
+    #[arg(long, value_name = "PROFILE")]
+    pub schema: Option<String>,
+    /// Stop a KQL evaluation past this many rows in any intermediate table.
+    #[arg(long, value_name = "N", default_value_t = 1_000_000)]
+    pub max_rows: usize,
     #[arg(long, value_enum, default_value_t = Format::Json)]
     pub format: Format,
     /// The time `ago()` counts from, for KQL rules (RFC 3339).
@@ -56,6 +65,9 @@ pub struct EvalArgs {
 }
 
 pub fn run(args: &EvalArgs) -> Outcome {
+    if let Some(batch) = &args.jsonl {
+        return super::eval_batch::run(batch, args);
+    }
     let mut err = io::stderr().lock();
     let mut sources = Vec::new();
     let mut unreadable = 0usize;
@@ -94,11 +106,7 @@ pub fn run(args: &EvalArgs) -> Outcome {
     let outcome = if sigma_rules == sources.len() {
         run_sigma(args, &sources, &mut err)
     } else if sigma_rules == 0 {
-        let _ = writeln!(
-            err,
-            "rulelab: KQL evaluation is not available in `rulelab eval` yet; these rules are not Sigma"
-        );
-        Outcome::Failed
+        super::eval_kql::run(args, &sources, &mut err)
     } else {
         let _ = writeln!(
             err,
@@ -154,7 +162,8 @@ fn run_sigma(args: &EvalArgs, sources: &[RuleSource], err: &mut impl Write) -> O
     let mut match_count = 0usize;
     let mut bad_events = 0usize;
     let mut write_error: Option<io::Error> = None;
-    let read = for_each_event(&args.events, |event| {
+    let events_path = args.events.as_deref().unwrap_or("-");
+    let read = for_each_event(events_path, |event| {
         let Some(event) = event else {
             bad_events += 1;
             return true;
@@ -177,7 +186,7 @@ fn run_sigma(args: &EvalArgs, sources: &[RuleSource], err: &mut impl Write) -> O
         true
     });
     if let Err(message) = read {
-        let _ = writeln!(err, "rulelab: {}: {message}", args.events);
+        let _ = writeln!(err, "rulelab: {events_path}: {message}");
         return Outcome::Failed;
     }
     let events = evaluator.events_seen();
@@ -324,7 +333,7 @@ fn for_each_event(path: &str, mut f: impl FnMut(Option<Value>) -> bool) -> Resul
     Ok(())
 }
 
-fn write_line(out: &mut impl Write, value: &impl serde::Serialize) -> io::Result<()> {
+pub(super) fn write_line(out: &mut impl Write, value: &impl serde::Serialize) -> io::Result<()> {
     serde_json::to_writer(&mut *out, value)?;
     out.write_all(b"\n")
 }

@@ -1,6 +1,8 @@
 //! One module per subcommand, plus what they share: the `--lang` option and how a run ends.
 
 pub mod eval;
+mod eval_batch;
+mod eval_kql;
 pub mod lint;
 pub mod parse;
 pub mod rules;

@@ -8,6 +8,7 @@
 //! Unsupported features are errors that name them ("not supported: X"), never panics.
 
 mod aggregate;
+pub mod events;
 mod expr;
 pub mod functions;
 pub mod literal;
