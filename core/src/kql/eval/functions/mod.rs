@@ -1,8 +1,9 @@
 //! Scalar functions, by family: `string.rs`, `math.rs`, `conversion.rs`, `dynamic.rs`,
-//! `datetime.rs`, `hash.rs`, `encoding.rs`, `punycode.rs`, `ip.rs`, `url.rs`. Names resolve through the catalog's aliases (`iif` -> `iff`).
+//! `datetime.rs`, `datetime_format.rs`, `hash.rs`, `encoding.rs`, `punycode.rs`, `ip.rs`, `url.rs`. Names resolve through the catalog's aliases (`iif` -> `iff`).
 
 mod conversion;
 mod datetime;
+mod datetime_format;
 mod dynamic;
 mod encoding;
 mod hash;
@@ -34,6 +35,7 @@ pub fn call(name: &str, args: &[Value]) -> Result<Value> {
         return Ok(value);
     }
     for family in [
+        datetime_format::call,
         hash::call,
         encoding::call,
         punycode::call,
