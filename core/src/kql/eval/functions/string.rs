@@ -142,6 +142,18 @@ pub fn call(name: &str, args: &[Value]) -> Result<Option<Value>> {
             let regex = super::regex(&pattern)?;
             extract_all(&regex, groups.as_ref(), &source)
         }
+        "string_size" => text(0).map_or(Value::Null, |s| Value::Long(s.len() as i64)),
+        "isascii" => text(0).map_or(Value::Null, |s| Value::Bool(s.is_ascii())),
+        // Rust strings are UTF-8 by construction.
+        "isutf8" => text(0).map_or(Value::Null, |_| Value::Bool(true)),
+        "parse_command_line" => text(0).map_or(Value::Null, |s| {
+            Value::Dynamic(Arc::new(serde_json::Value::Array(
+                windows_arguments(&s)
+                    .into_iter()
+                    .map(serde_json::Value::String)
+                    .collect(),
+            )))
+        }),
         "parse_version" => text(0)
             .and_then(|s| parse_version(&s))
             .map_or(Value::Null, Value::Real),
@@ -432,6 +444,61 @@ fn parse_version(text: &str) -> Option<f64> {
     Some(value)
 }
 
+/// Splits a command line as Windows' `CommandLineToArgvW` does: whitespace separates,
+/// quotes group, `2n` backslashes before a quote give `n` and toggle quoting, `2n+1` give
+/// `n` and a literal quote, `""` inside quotes is a quote; other backslashes are literal.
+fn windows_arguments(line: &str) -> Vec<String> {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let (mut in_quotes, mut has_arg) = (false, false);
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        match c {
+            '\\' => {
+                let run = chars
+                    .get(i..)
+                    .map_or(0, |r| r.iter().take_while(|&&x| x == '\\').count());
+                i += run;
+                if chars.get(i) == Some(&'"') {
+                    current.extend(std::iter::repeat_n('\\', run / 2));
+                    if run % 2 == 1 {
+                        current.push('"');
+                        i += 1;
+                    }
+                } else {
+                    current.extend(std::iter::repeat_n('\\', run));
+                }
+                has_arg = true;
+                continue;
+            }
+            '"' if in_quotes && chars.get(i + 1) == Some(&'"') => {
+                current.push('"');
+                i += 1;
+            }
+            '"' => {
+                in_quotes = !in_quotes;
+                has_arg = true;
+            }
+            c if c.is_whitespace() && !in_quotes => {
+                if has_arg {
+                    out.push(std::mem::take(&mut current));
+                    has_arg = false;
+                }
+            }
+            c => {
+                current.push(c);
+                has_arg = true;
+            }
+        }
+        i += 1;
+    }
+    if has_arg {
+        out.push(current);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -504,6 +571,16 @@ mod tests {
             ),
             "a dog into a pigeon"
         );
+    }
+
+    #[test]
+    fn command_lines() {
+        assert_eq!(
+            windows_arguments(r#"echo "hello world" a\"b c\\\\"d e" x\y"#),
+            ["echo", "hello world", r#"a"b"#, r"c\\d e", r"x\y"]
+        );
+        assert_eq!(run("string_size", &[s("⒦")]), l(3));
+        assert_eq!(run("isascii", &[s("abc")]), Value::Bool(true));
     }
 
     #[test]
