@@ -37,9 +37,12 @@ pub fn call(name: &str, args: &[Value]) -> Result<Option<Value>> {
                 return Ok(Some(Value::Null));
             };
             let chars: Vec<char> = s.chars().collect();
-            let start = as_i64(&arg(args, 1))
-                .unwrap_or(0)
-                .clamp(0, chars.len() as i64) as usize;
+            let len = chars.len() as i64;
+            // A negative start counts from the end: substring("123456", -2, 2) is "56".
+            let start = match as_i64(&arg(args, 1)).unwrap_or(0) {
+                n if n < 0 => len.saturating_add(n).max(0),
+                n => n.min(len),
+            } as usize;
             let length = as_i64(&arg(args, 2)).unwrap_or(chars.len() as i64).max(0) as usize;
             let end = start.saturating_add(length).min(chars.len());
             Value::string(&chars[start..end].iter().collect::<String>())
@@ -142,6 +145,35 @@ pub fn call(name: &str, args: &[Value]) -> Result<Option<Value>> {
             let regex = super::regex(&pattern)?;
             extract_all(&regex, groups.as_ref(), &source)
         }
+        "strcat_array" => match arg(args, 0) {
+            Value::Dynamic(d) => match d.as_array() {
+                Some(items) => {
+                    let delimiter = text(1).unwrap_or_default();
+                    let parts: Vec<String> = items
+                        .iter()
+                        .map(|item| as_text(&dynamic_scalar(item)).unwrap_or_default())
+                        .collect();
+                    Value::string(&parts.join(&delimiter))
+                }
+                None => Value::Null,
+            },
+            _ => Value::Null,
+        },
+        "replace_regex" => match (text(0), text(1), text(2)) {
+            (Some(s), Some(pattern), Some(rewrite)) => {
+                let regex = super::regex(&pattern)?;
+                Value::string(&regex.replace_all(&s, rust_replacement(&rewrite).as_str()))
+            }
+            _ => Value::Null,
+        },
+        "parse_csv" => text(0).map_or(Value::Null, |s| {
+            Value::Dynamic(Arc::new(serde_json::Value::Array(
+                csv_fields(&s)
+                    .into_iter()
+                    .map(serde_json::Value::String)
+                    .collect(),
+            )))
+        }),
         "string_size" => text(0).map_or(Value::Null, |s| Value::Long(s.len() as i64)),
         "isascii" => text(0).map_or(Value::Null, |s| Value::Bool(s.is_ascii())),
         // Rust strings are UTF-8 by construction.
@@ -191,12 +223,16 @@ pub fn call(name: &str, args: &[Value]) -> Result<Option<Value>> {
                 .map(|p| serde_json::Value::String(p.to_string()))
                 .collect();
             match as_i64(&arg(args, 2)) {
-                Some(i) => parts.get(i as usize).map_or(Value::Null, |p| {
-                    Value::Dynamic(std::sync::Arc::new(serde_json::Value::Array(vec![
-                        p.clone()
-                    ])))
-                }),
-                None => Value::Dynamic(std::sync::Arc::new(serde_json::Value::Array(parts))),
+                // An index past the end gives an empty array.
+                Some(i) => Value::Dynamic(Arc::new(serde_json::Value::Array(
+                    usize::try_from(i)
+                        .ok()
+                        .and_then(|i| parts.get(i))
+                        .cloned()
+                        .into_iter()
+                        .collect(),
+                ))),
+                None => Value::Dynamic(Arc::new(serde_json::Value::Array(parts))),
             }
         }
         "extract" => {
@@ -444,6 +480,48 @@ fn parse_version(text: &str) -> Option<f64> {
     Some(value)
 }
 
+/// Kusto's rewrite text (`\1` names group 1) as the regex crate's (`${1}`; `$` escaped).
+fn rust_replacement(rewrite: &str) -> String {
+    let mut out = String::with_capacity(rewrite.len());
+    let mut chars = rewrite.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek().is_some_and(char::is_ascii_digit) => {
+                out.push_str("${");
+                while let Some(d) = chars.peek().copied().filter(char::is_ascii_digit) {
+                    out.push(d);
+                    chars.next();
+                }
+                out.push('}');
+            }
+            '$' => out.push_str("$$"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The fields of one CSV record: commas separate, double quotes enclose, `""` is a quote.
+fn csv_fields(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut field = String::new();
+    let mut in_quotes = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if in_quotes && chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            '"' => in_quotes = !in_quotes,
+            ',' if !in_quotes => out.push(std::mem::take(&mut field)),
+            c => field.push(c),
+        }
+    }
+    out.push(field);
+    out
+}
+
 /// Splits a command line as Windows' `CommandLineToArgvW` does: whitespace separates,
 /// quotes group, `2n` backslashes before a quote give `n` and toggle quoting, `2n+1` give
 /// `n` and a literal quote, `""` inside quotes is a quote; other backslashes are literal.
@@ -570,6 +648,36 @@ mod tests {
                 &j(serde_json::json!(["dog", "pigeon"]))
             ),
             "a dog into a pigeon"
+        );
+    }
+
+    #[test]
+    fn arrays_regex_rewrites_and_csv() {
+        let items = Value::Dynamic(Arc::new(serde_json::json!([1, "a", true])));
+        assert_eq!(run("strcat_array", &[items, s("->")]), s("1->a->true"));
+        assert_eq!(
+            run(
+                "replace_regex",
+                &[s("is this it"), s(r"is (\w+)"), s(r"was \1$")]
+            ),
+            s("was this$ it")
+        );
+        assert_eq!(
+            csv_fields(r#"aa,"b,b","c""c","#),
+            ["aa", "b,b", r#"c"c"#, ""]
+        );
+    }
+
+    #[test]
+    fn substrings_and_splits() {
+        assert_eq!(run("substring", &[s("123456"), l(-2), l(2)]), s("56"));
+        assert_eq!(run("substring", &[s("123456"), l(1)]), s("23456"));
+        assert_eq!(run("substring", &[s("ABCD"), l(0), l(2)]), s("AB"));
+        let split = run("split", &[s("aaa_bbb_ccc"), s("_"), l(1)]);
+        assert_eq!(split.to_json(), serde_json::json!(["bbb"]));
+        assert_eq!(
+            run("split", &[s("a__b"), s("_")]).to_json(),
+            serde_json::json!(["a", "", "b"])
         );
     }
 
