@@ -12,6 +12,13 @@ pub fn parse_datetime(text: &str) -> Option<i64> {
     parse_iso_datetime(text)
         .or_else(|| parse_rfc_datetime(text))
         .or_else(|| parse_comma_datetime(text))
+        // `datetime(2017 - 08 - 01)`, as some docs examples write it.
+        .or_else(|| {
+            let collapsed = text.replace(" - ", "-");
+            (collapsed.len() != text.len())
+                .then(|| parse_iso_datetime(&collapsed))
+                .flatten()
+        })
 }
 
 fn parse_iso_datetime(text: &str) -> Option<i64> {
@@ -335,6 +342,10 @@ mod tests {
         assert!(parse_datetime("2017-02-30").is_none());
         assert_eq!(parse_datetime("12-02-2022"), parse_datetime("2022-12-02"));
         assert_eq!(parse_datetime("2025, 6, 14"), parse_datetime("2025-06-14"));
+        assert_eq!(
+            parse_datetime("2017 - 08 - 01"),
+            parse_datetime("2017-08-01")
+        );
         let rfc = parse_datetime("2014-11-08 15:05:02");
         assert_eq!(parse_datetime("Sat, 8 Nov 14 15:05:02 GMT"), rfc);
         assert_eq!(parse_datetime("Saturday, 08-Nov-14 15:05:02"), rfc);

@@ -416,6 +416,12 @@ mod tests {
             run("format_ipv4_mask", &[s("192.168.1.255"), Value::Long(24)]),
             s("192.168.1.0/24")
         );
+        let cidr = s("192.168.1.1/24");
+        assert_eq!(
+            run("format_ipv4_mask", &[cidr.clone(), Value::Long(32)]),
+            s("192.168.1.0/24")
+        );
+        assert_eq!(run("format_ipv4_mask", &[cidr, Value::Long(-1)]), s(""));
         assert_eq!(
             run("format_ipv4", &[Value::Long(3232236031)]),
             s("192.168.1.255")
