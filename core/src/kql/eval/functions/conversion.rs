@@ -18,7 +18,10 @@ fn unwrap(value: Value) -> Value {
 pub fn call(name: &str, args: &[Value]) -> Result<Option<Value>> {
     let value = unwrap(arg(args, 0));
     Ok(Some(match name {
-        "tostring" => as_text(&value).map_or(Value::string(""), |s| Value::string(&s)),
+        "tostring" => match &value {
+            Value::Real(f) => Value::string(&real_text(*f)),
+            other => as_text(other).map_or(Value::string(""), |s| Value::string(&s)),
+        },
         "toint" | "tolong" => {
             let n = match &value {
                 Value::String(s) => s
@@ -91,6 +94,23 @@ pub fn call(name: &str, args: &[Value]) -> Result<Option<Value>> {
     }))
 }
 
+/// A real as .NET prints a double: the shortest text that round-trips, in scientific
+/// notation (`1E+15`, `1E-05`) when the exponent is 15 or more, or below -5.
+fn real_text(f: f64) -> String {
+    if !f.is_finite() {
+        return crate::value::format_real(f);
+    }
+    let scientific = format!("{f:e}");
+    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
+    match exponent.parse::<i32>() {
+        Ok(e) if !(-5..15).contains(&e) => {
+            let sign = if e < 0 { '-' } else { '+' };
+            format!("{mantissa}E{sign}{:02}", e.unsigned_abs())
+        }
+        _ => f.to_string(),
+    }
+}
+
 /// `19.08 MB`: the size in the given unit, or in the largest unit it reaches (base 1024).
 fn format_bytes(size: f64, precision: i32, unit: Option<&str>) -> Option<String> {
     const UNITS: [&str; 7] = ["Bytes", "KB", "MB", "GB", "TB", "PB", "EB"];
@@ -141,6 +161,12 @@ mod tests {
             Value::Guid(0x74be27de_1e4e_49d9_b579_fe0b331d3642)
         );
         assert_eq!(run("toguid", &[Value::string("x")]), Value::Null);
+        assert_eq!(real_text(1.0), "1");
+        assert_eq!(real_text(0.1 + 0.2), "0.30000000000000004");
+        assert_eq!(real_text(1e15), "1E+15");
+        assert_eq!(real_text(-1.5e-7), "-1.5E-07");
+        assert_eq!(real_text(123456789012345.0), "123456789012345");
+        assert_eq!(real_text(0.0001), "0.0001");
         assert_eq!(format_bytes(564.0, 0, None).as_deref(), Some("564 Bytes"));
         assert_eq!(format_bytes(10332.0, 1, None).as_deref(), Some("10.1 KB"));
         assert_eq!(format_bytes(20010332.0, 0, None).as_deref(), Some("19 MB"));
