@@ -1,5 +1,6 @@
 //! Scalar functions, by family: `string.rs`, `math.rs`, `conversion.rs`, `dynamic.rs`,
-//! `datetime.rs`, `datetime_format.rs`, `hash.rs`, `encoding.rs`, `punycode.rs`, `ip.rs`, `url.rs`. Names resolve through the catalog's aliases (`iif` -> `iff`).
+//! `datetime.rs`, `datetime_format.rs`, `hash.rs`, `encoding.rs`, `punycode.rs`, `ip.rs`,
+//! `url.rs`. Names resolve through the catalog's aliases (`iif` -> `iff`).
 
 mod conversion;
 mod datetime;
