@@ -3,23 +3,147 @@
 use crate::kql::ast::{DynamicValue, Literal};
 use crate::value::{days_from_civil, ScalarType, Value, TICKS_PER_DAY, TICKS_PER_SECOND};
 
-/// Parses a datetime as Kusto accepts it: `2017-01-01`, `2017-01-01 10:00`,
-/// `2017-01-01T10:00:00.1234567Z`, with an optional trailing `Z`.
+/// Parses a datetime as Kusto accepts it: ISO 8601 (`2017-01-01`, `2017-01-01 10:00`,
+/// `2017-01-01T10:00:00.1234567Z`, with a `Z` or `+hh:mm` offset), `MM-dd-yyyy`,
+/// RFC 822 (`Sat, 8 Nov 14 15:05:02 GMT`), RFC 850 (`Saturday, 08-Nov-14 15:05`), and
+/// `yyyy, M, d`.
 pub fn parse_datetime(text: &str) -> Option<i64> {
-    let text = text.trim().trim_end_matches('Z').trim_end_matches('z');
+    let text = text.trim();
+    parse_iso_datetime(text)
+        .or_else(|| parse_rfc_datetime(text))
+        .or_else(|| parse_comma_datetime(text))
+        // `datetime(2017 - 08 - 01)`, as some docs examples write it.
+        .or_else(|| {
+            let collapsed = text.replace(" - ", "-");
+            (collapsed.len() != text.len())
+                .then(|| parse_iso_datetime(&collapsed))
+                .flatten()
+        })
+}
+
+fn parse_iso_datetime(text: &str) -> Option<i64> {
+    let (text, offset) = split_utc_offset(text)?;
     let (date, time) = match text.find(['T', ' ']) {
         Some(i) => (text.get(..i)?, text.get(i + 1..)?.trim()),
         None => (text, ""),
     };
-    let mut parts = date.split(['-', '/']);
-    let year: i64 = parts.next()?.parse().ok()?;
-    let month: u32 = parts.next()?.parse().ok()?;
-    let day: u32 = parts.next()?.parse().ok()?;
-    if parts.next().is_some() || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+    let parts: Vec<&str> = date.split(['-', '/']).collect();
+    let number = |s: &str| -> Option<i64> {
+        s.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    let (year, month, day) = match parts.as_slice() {
+        [y, m, d] if y.len() == 4 => (number(y)?, number(m)?, number(d)?),
+        // `MM-dd-yyyy`, the US order.
+        [m, d, y] if y.len() == 4 && m.len() <= 2 => (number(y)?, number(m)?, number(d)?),
+        _ => return None,
+    };
+    let days = civil_days(year, month, day)?;
+    Some(days * TICKS_PER_DAY + parse_time_of_day(time)? - offset)
+}
+
+/// Strips a trailing `Z`, ` GMT`/` UTC` or `+hh:mm`/`-hhmm` and returns the offset in ticks.
+fn split_utc_offset(text: &str) -> Option<(&str, i64)> {
+    let text = text.trim();
+    for zone in ["Z", "z", " GMT", " UTC", " gmt", " utc"] {
+        if let Some(rest) = text.strip_suffix(zone) {
+            return Some((rest.trim_end(), 0));
+        }
+    }
+    // An offset follows the time: look for a sign after a `:` of the clock.
+    let Some(clock) = text.find(':') else {
+        return Some((text, 0));
+    };
+    let Some(sign_at) = text
+        .get(clock..)
+        .and_then(|t| t.rfind(['+', '-']))
+        .map(|i| clock + i)
+    else {
+        return Some((text, 0));
+    };
+    let zone = text.get(sign_at + 1..)?.replace(':', "");
+    if zone.len() != 4 || !zone.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let hours: i64 = zone.get(..2)?.parse().ok()?;
+    let minutes: i64 = zone.get(2..)?.parse().ok()?;
+    let ticks = (hours * 60 + minutes) * 60 * TICKS_PER_SECOND;
+    let signed = if text.get(sign_at..)?.starts_with('-') {
+        -ticks
+    } else {
+        ticks
+    };
+    Some((text.get(..sign_at)?.trim_end(), signed))
+}
+
+/// Days since 1970 of a valid calendar date in years 1..=9999.
+fn civil_days(year: i64, month: i64, day: i64) -> Option<i64> {
+    let month = u32::try_from(month).ok().filter(|m| (1..=12).contains(m))?;
+    let day = u32::try_from(day).ok().filter(|d| (1..=31).contains(d))?;
+    if !(1..=9999).contains(&year) {
         return None;
     }
     let days = days_from_civil(year, month, day);
-    Some(days * TICKS_PER_DAY + parse_time_of_day(time)?)
+    // Reject 2017-02-30 and the like: the date must round-trip.
+    (crate::value::civil_from_days(days) == (year, month, day)).then_some(days)
+}
+
+/// RFC 822 / RFC 850: `[Weekday,] d Mon yy[yy] hh:mm[:ss] [GMT]`, with `-` or spaces
+/// between the date's parts.
+fn parse_rfc_datetime(text: &str) -> Option<i64> {
+    let (text, offset) = split_utc_offset(text)?;
+    let text = match text.split_once(',') {
+        Some((weekday, rest)) if weekday.chars().all(|c| c.is_ascii_alphabetic()) => rest,
+        _ => text,
+    };
+    let mut words = text.split_whitespace();
+    let first = words.next()?;
+    let (day, month, year) = match first.split('-').collect::<Vec<_>>().as_slice() {
+        [d, m, y] => (*d, *m, *y),
+        _ => (first, words.next()?, words.next()?),
+    };
+    let month = month_number(month)?;
+    let year = match (year.len(), year.parse::<i64>().ok()?) {
+        // .NET's two-digit year window: 00-49 are 20xx, 50-99 are 19xx.
+        (2, y) if y < 50 => 2000 + y,
+        (2, y) => 1900 + y,
+        (4, y) => y,
+        _ => return None,
+    };
+    let days = civil_days(year, month, day.parse().ok()?)?;
+    let time = words.collect::<Vec<_>>().join(" ");
+    Some(days * TICKS_PER_DAY + parse_time_of_day(&time)? - offset)
+}
+
+fn month_number(name: &str) -> Option<i64> {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let lower = name.to_ascii_lowercase();
+    let prefix = lower.get(..3)?;
+    let index = MONTHS.iter().position(|m| *m == prefix)?;
+    Some(index as i64 + 1)
+}
+
+/// `2025, 6, 14[, 10, 30, 0]`: the date and time as numbers.
+fn parse_comma_datetime(text: &str) -> Option<i64> {
+    let numbers: Vec<i64> = text
+        .split(',')
+        .map(|p| p.trim().parse().ok())
+        .collect::<Option<_>>()?;
+    let (date, time) = (numbers.get(..3)?, numbers.get(3..).unwrap_or_default());
+    let days = civil_days(*date.first()?, *date.get(1)?, *date.get(2)?)?;
+    let part = |i: usize| time.get(i).copied().unwrap_or(0);
+    if time.len() > 3
+        || !(0..24).contains(&part(0))
+        || !(0..60).contains(&part(1))
+        || !(0..60).contains(&part(2))
+    {
+        return None;
+    }
+    Some(days * TICKS_PER_DAY + ((part(0) * 60 + part(1)) * 60 + part(2)) * TICKS_PER_SECOND)
 }
 
 /// `hh:mm[:ss[.fffffff]]` as ticks; empty means midnight.
@@ -215,6 +339,19 @@ mod tests {
             parse_datetime("2017-01-01")
         );
         assert!(parse_datetime("2017-13-01").is_none());
+        assert!(parse_datetime("2017-02-30").is_none());
+        assert_eq!(parse_datetime("12-02-2022"), parse_datetime("2022-12-02"));
+        assert_eq!(parse_datetime("2025, 6, 14"), parse_datetime("2025-06-14"));
+        assert_eq!(
+            parse_datetime("2017 - 08 - 01"),
+            parse_datetime("2017-08-01")
+        );
+        let rfc = parse_datetime("2014-11-08 15:05:02");
+        assert_eq!(parse_datetime("Sat, 8 Nov 14 15:05:02 GMT"), rfc);
+        assert_eq!(parse_datetime("Saturday, 08-Nov-14 15:05:02"), rfc);
+        assert_eq!(parse_datetime("8 Nov 2014 15:05:02"), rfc);
+        assert_eq!(parse_datetime("2014-11-08T17:05:02+02:00"), rfc);
+        assert_eq!(parse_datetime("2014-11-08T13:05:02-0200"), rfc);
     }
 
     #[test]

@@ -1,11 +1,18 @@
 //! Scalar functions, by family: `string.rs`, `math.rs`, `conversion.rs`, `dynamic.rs`,
-//! `datetime.rs`. Names resolve through the catalog's aliases (`iif` -> `iff`).
+//! `datetime.rs`, `datetime_format.rs`, `hash.rs`, `encoding.rs`, `punycode.rs`, `ip.rs`,
+//! `url.rs`. Names resolve through the catalog's aliases (`iif` -> `iff`).
 
 mod conversion;
 mod datetime;
+mod datetime_format;
 mod dynamic;
+mod encoding;
+mod hash;
+mod ip;
 mod math;
+mod punycode;
 mod string;
+mod url;
 
 use super::{EvalError, Result};
 use crate::value::Value;
@@ -27,6 +34,18 @@ pub fn call(name: &str, args: &[Value]) -> Result<Value> {
     }
     if let Some(value) = datetime::call(canonical, args)? {
         return Ok(value);
+    }
+    for family in [
+        datetime_format::call,
+        hash::call,
+        encoding::call,
+        punycode::call,
+        ip::call,
+        url::call,
+    ] {
+        if let Some(value) = family(canonical, args)? {
+            return Ok(value);
+        }
     }
     if let Some(value) = logic(canonical, args)? {
         return Ok(value);
