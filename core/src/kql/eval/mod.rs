@@ -8,6 +8,7 @@
 //! Unsupported features are errors that name them ("not supported: X"), never panics.
 
 mod aggregate;
+mod compiled;
 pub mod events;
 mod expr;
 pub mod functions;

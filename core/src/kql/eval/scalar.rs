@@ -158,7 +158,7 @@ pub fn string_op(op: StringOp, left: &Value, right: &Value) -> Option<bool> {
 }
 
 /// The legacy `like`: `%` matches any run of characters.
-fn like(text: &str, pattern: &str) -> bool {
+pub fn like(text: &str, pattern: &str) -> bool {
     crate::kql::analyze::row::wildcard_match(&pattern.replace('%', "*"), text)
 }
 

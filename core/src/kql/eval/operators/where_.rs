@@ -6,14 +6,17 @@ use crate::value::Value;
 
 impl Evaluator<'_> {
     pub(super) fn filter(&mut self, predicate: &Expr, input: Table) -> Result<Table> {
-        let mut kept = Vec::with_capacity(input.rows.len());
-        for row in &input.rows {
-            if matches!(self.scalar(predicate, &input, row)?, Value::Bool(true)) {
-                kept.push(row.clone());
+        let compiled = self.compile(predicate, &input)?;
+        let Table { columns, rows } = input;
+        let shape = Table::new(columns);
+        let mut kept = Vec::with_capacity(rows.len() / 4);
+        for row in rows {
+            if matches!(self.run(&compiled, &shape, &row)?, Value::Bool(true)) {
+                kept.push(row);
             }
         }
         Ok(Table {
-            columns: input.columns,
+            columns: shape.columns,
             rows: kept,
         })
     }
