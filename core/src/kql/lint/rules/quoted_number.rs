@@ -1,0 +1,111 @@
+use crate::declare_rule;
+use crate::diagnostic::{Fix, TextEdit};
+use crate::kql::ast::*;
+use crate::kql::lint::{string_literal, KqlRule, LintContext};
+use crate::lint::RuleMeta;
+use crate::value::ScalarType;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a numeric column (int, long, real, decimal in the profile's schema) compared
+    /// with a quoted number: `EventID == "4625"`, `LogonType in ("3", "10")`.
+    ///
+    /// ## Why it matters
+    /// The comparison mixes types and relies on an implicit conversion. It reads as if the
+    /// column held text, it breaks as soon as the value is written differently (`"04625"`,
+    /// `"4625 "`), and an ordering comparison (`EventID > "4000"`) is not numeric at all in
+    /// every engine that runs the rule. Writing the number says what is meant.
+    ///
+    /// ## Example
+    /// ```kql
+    /// SecurityEvent | where EventID == "4625"
+    /// ```
+    /// Use instead: `where EventID == 4625`.
+    ///
+    /// ## Fix
+    /// Safe when the text is a plain integer (no sign, no leading zero, no spaces): the
+    /// quotes are removed. Needs the schema: silent under the `none` profile.
+    pub QuotedNumber {
+        code: "KQL331",
+        slug: "quoted-number",
+        language: Kql,
+        severity: Info,
+        category: Correctness,
+        fix: Safe,
+        summary: "Numeric column compared with a quoted number",
+    }
+}
+
+fn is_numeric(ty: Option<ScalarType>) -> bool {
+    matches!(
+        ty,
+        Some(ScalarType::Int | ScalarType::Long | ScalarType::Real | ScalarType::Decimal)
+    )
+}
+
+/// The number a string holds, when it is written as Kusto writes an integer.
+fn canonical_integer(value: &str) -> Option<i64> {
+    let number = value.parse::<i64>().ok()?;
+    (number.to_string() == value && !value.starts_with('-')).then_some(number)
+}
+
+impl KqlRule for QuotedNumber {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &mut LintContext<'_>) {
+        let mut found = Vec::new();
+        for expr in cx.exprs() {
+            let (left, values): (&Expr, Vec<&Expr>) = match &expr.kind {
+                ExprKind::Binary {
+                    op:
+                        BinaryOp::Eq
+                        | BinaryOp::NotEq
+                        | BinaryOp::Lt
+                        | BinaryOp::Le
+                        | BinaryOp::Gt
+                        | BinaryOp::Ge,
+                    left,
+                    right,
+                } => (left, vec![right]),
+                ExprKind::InList {
+                    op: ListOp::In | ListOp::NotIn,
+                    left,
+                    list,
+                } => (left, list.iter().collect()),
+                _ => continue,
+            };
+            if !is_numeric(cx.type_of(left)) {
+                continue;
+            }
+            for value in values {
+                let Some(text) = string_literal(value) else {
+                    continue;
+                };
+                let trimmed = text.trim();
+                if trimmed.is_empty() || trimmed.parse::<f64>().is_err() {
+                    continue;
+                }
+                let column = left.span.text(cx.text);
+                let mut diagnostic = Self::META.diagnostic(
+                    format!("`{column}` is a number but is compared with the string \"{text}\""),
+                    value.span,
+                );
+                diagnostic = match canonical_integer(text) {
+                    Some(number) => diagnostic.with_fix(Fix {
+                        title: format!("Compare with the number {number}"),
+                        edits: vec![TextEdit {
+                            span: value.span,
+                            text: number.to_string(),
+                        }],
+                        is_safe: true,
+                    }),
+                    None => diagnostic.with_help("write the number without quotes"),
+                };
+                found.push(diagnostic);
+            }
+        }
+        found.into_iter().for_each(|d| cx.report(d));
+    }
+}
