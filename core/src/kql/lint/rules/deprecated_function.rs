@@ -49,7 +49,6 @@ const RENAMES: &[(&str, &str)] = &[
     ("anyif", "take_anyif"),
     ("pack", "bag_pack"),
     ("pack_dictionary", "bag_pack"),
-    ("todynamic", "parse_json"),
     ("toobject", "parse_json"),
 ];
 
