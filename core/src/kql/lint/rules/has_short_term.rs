@@ -84,7 +84,16 @@ impl KqlRule for HasShortTerm {
                 // only a value without any term of 3+ characters cannot use the index.
                 .filter(|v| terms(v).iter().all(|t| t.chars().count() < 3))
                 .collect();
-            if short.is_empty() {
+            // `has_all` needs every value: one value with an indexed term narrows the rows,
+            // and the short ones are checked only there.
+            let is_has_all = matches!(
+                expr.kind,
+                ExprKind::InList {
+                    op: ListOp::HasAll,
+                    ..
+                }
+            );
+            if short.is_empty() || (is_has_all && short.len() < values.len()) {
                 continue;
             }
             let quoted: Vec<String> = short.iter().map(|v| format!("\"{v}\"")).collect();

@@ -30,7 +30,7 @@ declare_rule! {
         code: "KQL301",
         slug: "prefer-has",
         language: Kql,
-        severity: Warning,
+        severity: Info,
         category: Performance,
         fix: Unsafe,
         summary: "`contains` with a whole term: `has` uses the term index",
@@ -97,7 +97,7 @@ impl KqlRule for PreferHas {
             .text();
             found.push(
                 Self::META
-                    .diagnostic(format!("`{written} \"{value}\"` scans every value; `{replacement}` uses the term index"), op_span)
+                    .diagnostic(format!("`{written} \"{value}\"` scans every value; if \"{value}\" is meant as a whole term, `{replacement}` uses the term index"), op_span)
                     .with_help(format!("`{replacement}` matches whole terms only: it will not match \"{value}\" inside a longer word"))
                     .with_fix(Fix {
                         title: format!("Replace `{written}` with `{replacement}`"),

@@ -1,12 +1,14 @@
 use crate::declare_rule;
+use crate::kql::ast::*;
 use crate::kql::lint::{call_name, KqlRule, LintContext};
 use crate::lint::RuleMeta;
 use crate::value::ScalarType;
 
 declare_rule! {
     /// ## What it does
-    /// Flags `strlen(x)` where `x` is dynamic (a dynamic column, a property such as
-    /// `AdditionalFields.Name`, or `parse_json(...)`).
+    /// Flags `strlen(x)` where `x` is a whole dynamic value: a dynamic column, a variable
+    /// holding `split()` or `parse_json()`. Elements and properties (`parts[0]`,
+    /// `AdditionalFields.Name`) are usually scalar strings and are not reported.
     ///
     /// ## Why it matters
     /// `strlen` measures text. On a dynamic value Kusto first serializes it, so an array
@@ -16,10 +18,10 @@ declare_rule! {
     ///
     /// ## Example
     /// ```kql
-    /// DeviceEvents | where strlen(AdditionalFields.Command) > 100
+    /// DeviceEvents | extend Parts = split(FolderPath, "\\") | where strlen(Parts) > 100
     /// ```
-    /// Use instead: `strlen(tostring(AdditionalFields.Command))`, or `array_length(x)` to
-    /// count the elements of an array.
+    /// Use instead: `array_length(Parts)` to count the elements of an array, or
+    /// `strlen(tostring(x))` when the text is really meant.
     ///
     /// ## Fix
     /// None: `tostring()` or `array_length()` depends on what is measured. Needs the
@@ -49,11 +51,19 @@ impl KqlRule for StrlenOnDynamic {
             if callee.name != "strlen" || cx.type_of(&arg.value) != Some(ScalarType::Dynamic) {
                 continue;
             }
+            // An element or property (`parts[0]`, `x.Name`) is usually a scalar string,
+            // which converts as expected.
+            if matches!(
+                arg.value.kind,
+                ExprKind::Index { .. } | ExprKind::Member { .. }
+            ) {
+                continue;
+            }
             let argument = arg.value.span.text(cx.text);
             found.push(
                 Self::META
                     .diagnostic(
-                        format!("`strlen({argument})`: `{argument}` is dynamic, so its JSON text is measured"),
+                        format!("`strlen({argument})`: `{argument}` is dynamic; if it holds an array or property bag, its JSON text is measured"),
                         expr.span,
                     )
                     .with_help(format!("use `strlen(tostring({argument}))` for a string, `array_length({argument})` for an array")),
