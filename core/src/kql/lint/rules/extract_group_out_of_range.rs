@@ -123,3 +123,17 @@ impl KqlRule for ExtractGroupOutOfRange {
         found.into_iter().for_each(|d| cx.report(d));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::capture_groups;
+
+    #[test]
+    fn counts_capturing_groups_only() {
+        assert_eq!(capture_groups(r"a(b)(c)"), 2);
+        assert_eq!(capture_groups(r"(?:a)(?i)b"), 0);
+        assert_eq!(capture_groups(r"(?P<host>x)(?<port>y)"), 2);
+        assert_eq!(capture_groups(r"\(x\)[(]"), 0);
+        assert_eq!(capture_groups(r"[]()](y)"), 1);
+    }
+}

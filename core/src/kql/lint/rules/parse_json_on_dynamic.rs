@@ -3,6 +3,7 @@ use crate::diagnostic::{Fix, Severity, TextEdit};
 use crate::kql::ast::*;
 use crate::kql::lint::{call_name, KqlRule, LintContext};
 use crate::lint::RuleMeta;
+use crate::source::Span;
 use crate::value::ScalarType;
 
 declare_rule! {
@@ -12,10 +13,11 @@ declare_rule! {
     /// `x[0]`) or another `parse_json(...)`.
     ///
     /// ## Why it matters
-    /// Kusto returns a dynamic argument as it is: nothing is parsed. On a column this is
-    /// only wasted work. On a property it is usually a bug: when the property holds JSON
-    /// *text* (`"{\"a\":1}"`), `parse_json(x.Prop)` leaves it a string and `.a` on the
-    /// result is empty; the text must be converted first, `parse_json(tostring(x.Prop))`.
+    /// Kusto returns a dynamic argument as it is: nothing is parsed. Usually this is only
+    /// wasted work. When the result is read further (`parse_json(x.Prop).a`) it is a bug:
+    /// if the property holds JSON *text* (`"{\"a\":1}"`), `parse_json(x.Prop)` leaves it
+    /// a string and `.a` on it is empty; the text must be converted first,
+    /// `parse_json(tostring(x.Prop)).a`. That case is reported as a warning.
     ///
     /// ## Example
     /// ```kql
@@ -24,8 +26,9 @@ declare_rule! {
     /// Use instead: `extend Target = TargetResources[0]`.
     ///
     /// ## Fix
-    /// Safe on a dynamic column: drops the call, which returns its argument unchanged. On a
-    /// property the fix wraps it in `tostring()` and is unsafe: it changes the result.
+    /// Safe: drops the call, which returns its argument unchanged. When a property's result
+    /// is read further, the fix wraps the property in `tostring()` instead and is unsafe:
+    /// it changes the result.
     pub ParseJsonOnDynamic {
         code: "KQL330",
         slug: "parse-json-on-dynamic",
@@ -53,6 +56,18 @@ impl KqlRule for ParseJsonOnDynamic {
     }
 
     fn check(&self, cx: &mut LintContext<'_>) {
+        // Calls whose result is read further (`parse_json(x.Prop).Name`, `[0]`): the
+        // author expects parsed JSON.
+        let read_further: Vec<Span> = cx
+            .exprs()
+            .iter()
+            .filter_map(|e| match &e.kind {
+                ExprKind::Member { target, .. } | ExprKind::Index { target, .. } => {
+                    Some(target.span)
+                }
+                _ => None,
+            })
+            .collect();
         let mut found = Vec::new();
         for expr in cx.exprs() {
             let Some((callee, [arg])) = call_name(expr) else {
@@ -74,7 +89,7 @@ impl KqlRule for ParseJsonOnDynamic {
             }
             let argument = value.span.text(cx.text);
             let name = &callee.name;
-            let diagnostic = if is_property(value) {
+            let diagnostic = if is_property(value) && read_further.contains(&expr.span) {
                 let mut d = Self::META
                     .diagnostic(
                         format!("`{name}({argument})` returns the dynamic property unchanged: JSON text inside it is not parsed"),

@@ -127,3 +127,20 @@ impl KqlRule for RegexUnescapedDot {
         found.into_iter().for_each(|d| cx.report(d));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::unescaped_file_names;
+
+    #[test]
+    fn finds_file_names_with_a_bare_dot() {
+        assert_eq!(
+            unescaped_file_names(r"(?i)rundll32.exe\s"),
+            vec!["rundll32.exe"]
+        );
+        assert!(unescaped_file_names(r"rundll32\.exe").is_empty());
+        assert!(unescaped_file_names(r"\w+.exe").is_empty());
+        assert!(unescaped_file_names(r"a.exec").is_empty());
+        assert!(unescaped_file_names(r"[a.exe]").is_empty());
+    }
+}

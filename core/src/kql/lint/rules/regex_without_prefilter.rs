@@ -182,3 +182,23 @@ impl KqlRule for RegexWithoutPrefilter {
         found.into_iter().for_each(|d| cx.report(d));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::required_literal;
+
+    #[test]
+    fn finds_the_text_every_match_contains() {
+        assert_eq!(
+            required_literal(r"vssadmin\s+delete").as_deref(),
+            Some("vssadmin")
+        );
+        assert_eq!(
+            required_literal(r"(?i)^(?P<name>\w+)_evil\d?\.exe$").as_deref(),
+            Some("evil")
+        );
+        assert_eq!(required_literal(r"^[a-f0-9]{32}$"), None);
+        assert_eq!(required_literal(r"(temp|tmp)"), None);
+        assert_eq!(required_literal(r"abcd?"), Some("abc".to_string()));
+    }
+}

@@ -78,7 +78,7 @@ impl KqlRule for TimeFilterNotOnTimeColumn {
                     Self::META
                         .diagnostic(
                             format!(
-                                "`{}` is limited by `{column}`, but its time column in the {profile} profile is `{}`: Kusto cannot skip data by `{column}`",
+                                "`{}` is limited only by `{column}`; its time column in the {profile} profile is `{}`, the column Kusto organizes and skips data by",
                                 table.name, time_column.name
                             ),
                             predicate.span,
