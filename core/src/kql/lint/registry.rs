@@ -51,4 +51,5 @@ pub static RULES: &[&dyn KqlRule] = &[
     &time_filter_not_on_time_column::TimeFilterNotOnTimeColumn,
     &lookback_exceeds_query_period::LookbackExceedsQueryPeriod,
     &join_unfiltered_table::JoinUnfilteredTable,
+    &contradictory_comparison::ContradictoryComparison,
 ];

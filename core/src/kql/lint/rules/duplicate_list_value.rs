@@ -7,8 +7,10 @@ use crate::source::Span;
 
 declare_rule! {
     /// ## What it does
-    /// Flags a value listed twice in `in`, `!in`, `in~`, `!in~`, `has_any` or `has_all`.
-    /// Case is ignored where the operator ignores it (`in~`, `has_any`, `has_all`).
+    /// Flags a value listed twice in `in`, `!in`, `in~`, `!in~`, `has_any` or `has_all`
+    /// (case is ignored where the operator ignores it: `in~`, `has_any`, `has_all`), and a
+    /// string repeated exactly in a `dynamic([...])` array, the usual home of indicator
+    /// and exclusion lists.
     ///
     /// ## Why it matters
     /// A duplicate changes nothing about what matches, which is why it is worth a look:
@@ -23,7 +25,8 @@ declare_rule! {
     /// Use instead: `where FileName in~ ("powershell.exe", "cmd.exe")`.
     ///
     /// ## Fix
-    /// Safe: removing the repeated value keeps the same matches.
+    /// Safe in operator lists: removing the repeated value keeps the same matches. None for
+    /// dynamic arrays, which may be used for more than membership.
     pub DuplicateListValue {
         code: "KQL338",
         slug: "duplicate-list-value",
@@ -98,6 +101,43 @@ impl KqlRule for DuplicateListValue {
                     seen.push((k, item));
                 }
             }
+        }
+        // `let iocs = dynamic(["a", "b", "a"]);`: exact repeats only, since the operator
+        // the list meets (and so whether case matters) is not known here.
+        for expr in cx.exprs() {
+            let ExprKind::Literal(Literal::Dynamic(DynamicValue::Array(items))) = &expr.kind else {
+                continue;
+            };
+            let mut seen: Vec<&str> = Vec::new();
+            let mut repeated: Vec<&str> = Vec::new();
+            for item in items {
+                if let DynamicValue::String(value) = item {
+                    if seen.contains(&value.as_str()) {
+                        if !repeated.contains(&value.as_str()) {
+                            repeated.push(value);
+                        }
+                    } else {
+                        seen.push(value);
+                    }
+                }
+            }
+            if repeated.is_empty() {
+                continue;
+            }
+            let quoted: Vec<String> = repeated.iter().map(|v| format!("\"{v}\"")).collect();
+            found.push(
+                Self::META
+                    .diagnostic(
+                        format!(
+                            "{} listed more than once in this dynamic array",
+                            quoted.join(", ")
+                        ),
+                        expr.span,
+                    )
+                    .with_help(
+                        "remove the repeats, or replace them with the values that were meant",
+                    ),
+            );
         }
         found.into_iter().for_each(|d| cx.report(d));
     }

@@ -4,6 +4,7 @@ pub mod aggregate_outside_summarize;
 pub mod case_sensitive_match;
 pub mod column_shadows_let;
 pub mod constant_predicate;
+pub mod contradictory_comparison;
 pub mod cross_cluster;
 pub mod datetime_string_comparison;
 pub mod deprecated_function;
