@@ -3,6 +3,7 @@ use crate::diagnostic::{Fix, TextEdit};
 use crate::kql::ast::*;
 use crate::kql::lint::{string_literal, KqlRule, LintContext};
 use crate::lint::RuleMeta;
+use crate::source::Span;
 use crate::value::ScalarType;
 
 declare_rule! {
@@ -79,32 +80,50 @@ impl KqlRule for QuotedNumber {
             if !is_numeric(cx.type_of(left)) {
                 continue;
             }
-            for value in values {
-                let Some(text) = string_literal(value) else {
-                    continue;
-                };
-                let trimmed = text.trim();
-                if trimmed.is_empty() || trimmed.parse::<f64>().is_err() {
-                    continue;
-                }
-                let column = left.span.text(cx.text);
-                let mut diagnostic = Self::META.diagnostic(
-                    format!("`{column}` is a number but is compared with the string \"{text}\""),
-                    value.span,
-                );
-                diagnostic = match canonical_integer(text) {
-                    Some(number) => diagnostic.with_fix(Fix {
-                        title: format!("Compare with the number {number}"),
-                        edits: vec![TextEdit {
-                            span: value.span,
-                            text: number.to_string(),
-                        }],
-                        is_safe: true,
-                    }),
-                    None => diagnostic.with_help("write the number without quotes"),
-                };
-                found.push(diagnostic);
-            }
+            let quoted: Vec<(&Expr, &str)> = values
+                .into_iter()
+                .filter_map(|v| string_literal(v).map(|text| (v, text)))
+                .filter(|(_, text)| {
+                    let trimmed = text.trim();
+                    !trimmed.is_empty() && trimmed.parse::<f64>().is_ok()
+                })
+                .collect();
+            let (Some((first, first_text)), Some((last, _))) = (quoted.first(), quoted.last())
+            else {
+                continue;
+            };
+            let column = left.span.text(cx.text);
+            let message = if quoted.len() == 1 {
+                format!("`{column}` is a number but is compared with the string \"{first_text}\"")
+            } else {
+                format!(
+                    "`{column}` is a number but is compared with {} quoted numbers",
+                    quoted.len()
+                )
+            };
+            let span = Span::new(first.span.start as usize, last.span.end as usize);
+            let mut diagnostic = Self::META.diagnostic(message, span);
+            let edits: Option<Vec<TextEdit>> = quoted
+                .iter()
+                .map(|(value, text)| {
+                    canonical_integer(text).map(|n| TextEdit {
+                        span: value.span,
+                        text: n.to_string(),
+                    })
+                })
+                .collect();
+            diagnostic = match edits {
+                Some(edits) => diagnostic.with_fix(Fix {
+                    title: match edits.as_slice() {
+                        [only] => format!("Compare with the number {}", only.text),
+                        _ => "Compare with numbers: remove the quotes".to_string(),
+                    },
+                    edits,
+                    is_safe: true,
+                }),
+                None => diagnostic.with_help("write the numbers without quotes"),
+            };
+            found.push(diagnostic);
         }
         found.into_iter().for_each(|d| cx.report(d));
     }

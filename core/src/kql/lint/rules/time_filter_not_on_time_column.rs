@@ -19,7 +19,8 @@ declare_rule! {
     /// read all of them. In Sentinel the scheduled rule's lookback also applies to
     /// `TimeGenerated`, and `Timestamp` (when the event happened on the device) can lag
     /// `TimeGenerated` (when it arrived) by minutes to hours: a late event falls between
-    /// two runs of a rule that filters on `Timestamp` only. In Defender advanced hunting
+    /// two runs of a rule that filters on `Timestamp` only. In a scheduled rule (a
+    /// `queryPeriod` is known) the finding says so. In Defender advanced hunting
     /// `TimeGenerated` is accepted and not reported.
     ///
     /// ## Example
@@ -74,6 +75,22 @@ impl KqlRule for TimeFilterNotOnTimeColumn {
                 if !is_datetime_column {
                     continue;
                 }
+                if cx.env.query_period.is_some() {
+                    // A scheduled rule: Sentinel already limits the time column to the
+                    // query period; the other column's window drops late arrivals.
+                    found.push(
+                        Self::META
+                            .diagnostic(
+                                format!(
+                                    "`{}` is limited by `{column}` on top of the rule's window on `{}`: an event that arrives later than this `{column}` window is never seen by any run",
+                                    table.name, time_column.name
+                                ),
+                                predicate.span,
+                            )
+                            .with_help(format!("let the rule's queryPeriod do the time limiting, or make the `{column}` window longer than the ingestion delay plus the query frequency")),
+                    );
+                    continue;
+                }
                 found.push(
                     Self::META
                         .diagnostic(
@@ -88,5 +105,34 @@ impl KqlRule for TimeFilterNotOnTimeColumn {
             }
         }
         found.into_iter().for_each(|d| cx.report(d));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::kql::schema::Profile;
+    use crate::{lint, LintOptions};
+
+    fn messages(text: &str) -> Vec<String> {
+        let options = LintOptions {
+            profile: Some(Profile::Sentinel),
+            ..Default::default()
+        };
+        lint(text, &options)
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.code == "KQL345")
+            .map(|d| d.message)
+            .collect()
+    }
+
+    #[test]
+    fn a_scheduled_rule_is_told_about_late_events() {
+        let rule = "id: 1\nname: R\nkind: Scheduled\nqueryFrequency: 1h\nqueryPeriod: 1h\nquery: |\n  DeviceProcessEvents\n  | where Timestamp > ago(1h)\n";
+        let found = messages(rule);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("arrives later"), "{found:?}");
+        let hunting = messages("DeviceProcessEvents\n| where Timestamp > ago(1h)");
+        assert!(hunting[0].contains("skips data by"), "{hunting:?}");
     }
 }

@@ -58,6 +58,13 @@ impl KqlRule for TopOverSortTake {
                 let ([key], true) = (keys.as_slice(), params.is_empty()) else {
                     continue;
                 };
+                // `top` has no granny-asc/granny-desc.
+                if matches!(
+                    key.order,
+                    Some(SortOrder::GrannyAsc | SortOrder::GrannyDesc)
+                ) {
+                    continue;
+                }
                 let replacement = format!(
                     "top {} by {}",
                     count.span.text(cx.text),
