@@ -11,10 +11,10 @@ declare_rule! {
     /// compared with a string literal: `TimeGenerated > "2024-01-01"`.
     ///
     /// ## Why it matters
-    /// A string is not a point in time. The comparison depends on an implicit conversion
-    /// whose result depends on the text's format (`"01/02/2024"` is January or February?),
-    /// and where no conversion happens it is a text comparison of a datetime's rendering.
-    /// `datetime(2024-01-01)` is unambiguous and uses the time index.
+    /// A string is not a point in time: the comparison depends on Kusto converting the
+    /// text on every evaluation, and how a text such as `"01/02/2024"` converts depends on
+    /// its format. `datetime(2024-01-01)` is read once, when the query is compiled, and
+    /// is unambiguous.
     ///
     /// ## Example
     /// ```kql

@@ -12,10 +12,10 @@ declare_rule! {
     /// with a quoted number: `EventID == "4625"`, `LogonType in ("3", "10")`.
     ///
     /// ## Why it matters
-    /// The comparison mixes types and relies on an implicit conversion. It reads as if the
-    /// column held text, it breaks as soon as the value is written differently (`"04625"`,
-    /// `"4625 "`), and an ordering comparison (`EventID > "4000"`) is not numeric at all in
-    /// every engine that runs the rule. Writing the number says what is meant.
+    /// The comparison mixes types and depends on Kusto converting the string at run time.
+    /// It reads as if the column held text, and it stops matching as soon as the text is
+    /// not written the way the number converts (`"04625"`, `"4625 "`). Writing the number
+    /// says what is meant and compares numbers directly.
     ///
     /// ## Example
     /// ```kql

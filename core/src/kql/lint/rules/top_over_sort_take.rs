@@ -11,9 +11,10 @@ declare_rule! {
     /// `top n by k`.
     ///
     /// ## Why it matters
-    /// `top` tells Kusto that only `n` rows are wanted, so each node keeps its best `n`
-    /// instead of sorting everything it read. Both forms return the same rows in the same
-    /// order (`desc` and nulls-last by default in both).
+    /// `top n by k` says in one operator what `sort | take` says in two, and tells Kusto up
+    /// front that only `n` rows are wanted, so each node can keep its best `n` rows instead
+    /// of sorting all of them. Both return the same rows in the same order (`desc` and
+    /// nulls last by default in both).
     ///
     /// ## Example
     /// ```kql
