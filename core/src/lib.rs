@@ -83,13 +83,20 @@ pub fn lint(text: &str, options: &LintOptions) -> LintReport {
     let rule = Rule::load(text, options.language);
     let mut diagnostics = rule.diagnostics.clone();
     if let Some(query) = &rule.kql {
-        let mut found = kql::lint::lint_query(&query.text, &query.parsed.query, &options.config);
         let profile = options.profile.unwrap_or(match rule.sentinel() {
             Some(_) => kql::schema::Profile::Sentinel,
             None => kql::schema::Profile::None,
         });
         let schema = kql::schema::Schema::for_profile(profile);
-        found.extend(kql::analyze::analyze(&query.parsed.query, &schema).diagnostics);
+        let analysis = kql::analyze::analyze(&query.parsed.query, &schema);
+        let env = kql::lint::LintEnv {
+            schema: (!schema.is_empty()).then_some(&schema),
+            types: Some(&analysis.types),
+            query_period: rule.sentinel().and_then(|s| s.query_period.as_deref()),
+        };
+        let mut found =
+            kql::lint::lint_query_with(&query.text, &query.parsed.query, &options.config, env);
+        found.extend(analysis.diagnostics);
         diagnostics.extend(found.into_iter().map(|d| query.offsets.diagnostic(d)));
     }
     lint::suppression::Suppressions::parse(text).apply(text, &mut diagnostics);

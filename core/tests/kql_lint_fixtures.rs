@@ -1,5 +1,6 @@
 //! Every KQL lint rule has `tests/fixtures/kql/lint/<CODE>/{pass,fail}.kql`: the pass file
-//! yields none of the rule's findings, the fail file at least one (snapshotted).
+//! yields none of the rule's findings, the fail file at least one (snapshotted). A fixture
+//! whose first line is `// profile: <name>` is linted with that profile's schema.
 
 use rulelab::kql;
 use rulelab::lint::LintConfig;
@@ -25,7 +26,27 @@ fn findings(code: &str, text: &str) -> Vec<rulelab::Diagnostic> {
         "fixture does not parse: {:?}",
         parsed.diagnostics
     );
-    kql::lint::lint_query(text, &parsed.query, &LintConfig::default())
+    // `// profile: sentinel` on the first line lints with that profile's schema and types,
+    // as `rulelab lint --schema sentinel` does; `// queryPeriod: 1d` adds rule metadata.
+    let profile = text
+        .lines()
+        .next()
+        .and_then(|line| line.strip_prefix("// profile:"))
+        .and_then(kql::schema::Profile::parse);
+    let query_period = text
+        .lines()
+        .find_map(|line| line.strip_prefix("// queryPeriod:"))
+        .map(str::trim);
+    let schema = profile.map(kql::schema::Schema::for_profile);
+    let analysis = schema
+        .as_ref()
+        .map(|schema| kql::analyze::analyze(&parsed.query, schema));
+    let env = kql::lint::LintEnv {
+        schema: schema.as_ref(),
+        types: analysis.as_ref().map(|a| &a.types),
+        query_period,
+    };
+    kql::lint::lint_query_with(text, &parsed.query, &LintConfig::default(), env)
         .into_iter()
         .filter(|d| d.code == code)
         .collect()

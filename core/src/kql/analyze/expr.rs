@@ -26,8 +26,17 @@ fn is_special_function(name: &str) -> bool {
 }
 
 impl Analyzer<'_> {
-    /// Checks an expression in a row scope and returns its type when known.
+    /// Checks an expression in a row scope and returns its type when known (and records it
+    /// for the linter).
     pub(super) fn scalar(&mut self, expr: &Expr, row: &RowSchema) -> Option<ScalarType> {
+        let ty = self.scalar_type(expr, row);
+        if let Some(ty) = ty {
+            self.types.insert(expr.span, ty);
+        }
+        ty
+    }
+
+    fn scalar_type(&mut self, expr: &Expr, row: &RowSchema) -> Option<ScalarType> {
         match &expr.kind {
             ExprKind::Literal(literal) => literal_type(literal),
             ExprKind::Name(ident) => self.name(ident, row),

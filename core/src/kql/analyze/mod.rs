@@ -23,6 +23,9 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
     /// The columns of the query's result, when its last statement is tabular.
     pub result: Option<RowSchema>,
+    /// The type of every scalar expression whose type the analyzer knows, by span (for
+    /// type-aware lint rules).
+    pub types: HashMap<Span, ScalarType>,
 }
 
 /// Analyzes a parsed query against a schema.
@@ -31,11 +34,13 @@ pub fn analyze(query: &Query, schema: &Schema) -> Analysis {
         schema,
         scopes: vec![HashMap::new()],
         diagnostics: Vec::new(),
+        types: HashMap::new(),
     };
     let result = analyzer.statements(&query.statements);
     Analysis {
         diagnostics: analyzer.diagnostics,
         result,
+        types: analyzer.types,
     }
 }
 
@@ -54,6 +59,7 @@ struct Analyzer<'s> {
     schema: &'s Schema,
     scopes: Vec<HashMap<String, Binding>>,
     diagnostics: Vec<Diagnostic>,
+    types: HashMap<Span, ScalarType>,
 }
 
 impl<'s> Analyzer<'s> {

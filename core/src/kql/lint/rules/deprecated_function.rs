@@ -13,7 +13,7 @@ declare_rule! {
     /// ## Why it matters
     /// Deprecated names may disappear, and some behave differently: the legacy `mvexpand`
     /// stops after 128 values per row (mv-expand's default is 2147483647), so arrays longer
-    /// than that lose detections silently. Kusto's analyzer reports these as KS510.
+    /// than that lose detections silently. Kusto's analyzer reports these as KS507.
     ///
     /// ## Example
     /// ```kql

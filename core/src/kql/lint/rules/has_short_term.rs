@@ -6,8 +6,9 @@ use crate::lint::RuleMeta;
 declare_rule! {
     /// ## What it does
     /// Flags `has`, `has_any`, `has_all`, `hasprefix`, `hassuffix` (and their negations and
-    /// `_cs` forms) with values whose terms are shorter than three characters or that are
-    /// not whole terms, and says exactly how Kusto will match them.
+    /// `_cs` forms) with values that hold no term of three or more characters (`"/y"`,
+    /// `"-e"`, `","`), and says exactly how Kusto will match them. A value with at least one
+    /// longer term (`"Trojan:Win32/Foo.A"`) is looked up by that term and is not reported.
     ///
     /// ## Why it matters
     /// Kusto splits every string into terms, the maximal runs of letters and digits, and
@@ -79,9 +80,20 @@ impl KqlRule for HasShortTerm {
                 .copied()
                 // IPv4 addresses have their own rule (has-ipv4).
                 .filter(|v| !super::has_ipv4::is_ipv4(v))
-                .filter(|v| terms(v).iter().any(|t| t.chars().count() < 3) || terms(v).is_empty())
+                // A value with one indexed term is looked up by it and verified in full;
+                // only a value without any term of 3+ characters cannot use the index.
+                .filter(|v| terms(v).iter().all(|t| t.chars().count() < 3))
                 .collect();
-            if short.is_empty() {
+            // `has_all` needs every value: one value with an indexed term narrows the rows,
+            // and the short ones are checked only there.
+            let is_has_all = matches!(
+                expr.kind,
+                ExprKind::InList {
+                    op: ListOp::HasAll,
+                    ..
+                }
+            );
+            if short.is_empty() || (is_has_all && short.len() < values.len()) {
                 continue;
             }
             let quoted: Vec<String> = short.iter().map(|v| format!("\"{v}\"")).collect();

@@ -8,7 +8,9 @@ use crate::source::Span;
 declare_rule! {
     /// ## What it does
     /// Flags `contains` (and `!contains`, `contains_cs`) with a string literal that is a
-    /// single whole term, where `has` would use the term index.
+    /// single whole term, where `has` would use the term index. Values that are usually a
+    /// piece of a longer term are left alone: letters mixed with digits (`frombase64`) and
+    /// inner case changes (`TVqQAAMAAAAEAAA`, a base64 fragment).
     ///
     /// ## Why it matters
     /// `has` looks the term up in the index; `contains` scans every value. On a busy table
@@ -28,7 +30,7 @@ declare_rule! {
         code: "KQL301",
         slug: "prefer-has",
         language: Kql,
-        severity: Warning,
+        severity: Info,
         category: Performance,
         fix: Unsafe,
         summary: "`contains` with a whole term: `has` uses the term index",
@@ -38,6 +40,20 @@ declare_rule! {
 /// A term as Kusto indexes it: alphanumeric, at least three characters.
 fn is_indexed_term(value: &str) -> bool {
     value.chars().count() >= 3 && value.chars().all(char::is_alphanumeric)
+}
+
+/// A value that is usually a piece of a longer term, where `contains` is deliberate and
+/// `has` would miss: letters mixed with digits (`frombase64` inside `FromBase64String`)
+/// or an inner lower-to-upper case change
+/// (`TVqQAAMAAAAEAAA`, a base64 fragment; `CpuMiner` in `NsCpuCNMiner64`).
+fn is_term_fragment(value: &str) -> bool {
+    let has_letter = value.chars().any(char::is_alphabetic);
+    let has_digit = value.chars().any(|c| c.is_ascii_digit());
+    let chars: Vec<char> = value.chars().collect();
+    let has_case_change = chars
+        .windows(2)
+        .any(|w| matches!(w, [a, b] if a.is_lowercase() && b.is_uppercase()));
+    (has_letter && has_digit) || has_case_change
 }
 
 impl KqlRule for PreferHas {
@@ -62,7 +78,7 @@ impl KqlRule for PreferHas {
             let Some(value) = string_literal(right) else {
                 continue;
             };
-            if !is_indexed_term(value) {
+            if !is_indexed_term(value) || is_term_fragment(value) {
                 continue;
             }
             let between = Span::new(left.span.end as usize, right.span.start as usize);
@@ -81,7 +97,7 @@ impl KqlRule for PreferHas {
             .text();
             found.push(
                 Self::META
-                    .diagnostic(format!("`{written} \"{value}\"` scans every value; `{replacement}` uses the term index"), op_span)
+                    .diagnostic(format!("`{written} \"{value}\"` scans every value; if \"{value}\" is meant as a whole term, `{replacement}` uses the term index"), op_span)
                     .with_help(format!("`{replacement}` matches whole terms only: it will not match \"{value}\" inside a longer word"))
                     .with_fix(Fix {
                         title: format!("Replace `{written}` with `{replacement}`"),
