@@ -90,6 +90,15 @@ pub fn lint(text: &str, options: &LintOptions) -> LintReport {
         found.extend(kql::analyze::analyze(&query.parsed.query, &schema).diagnostics);
         diagnostics.extend(found.into_iter().map(|d| query.offsets.diagnostic(d)));
     }
+    if rule.language == Language::Sigma {
+        let parsed = sigma::parse::parse_yaml(text);
+        diagnostics.extend(sigma::lint::lint_file(
+            text,
+            options.path.as_deref(),
+            &parsed.rules,
+            &options.config,
+        ));
+    }
     lint::suppression::Suppressions::parse(text).apply(text, &mut diagnostics);
     diagnostic::sort_and_dedup(&mut diagnostics);
     diagnostic::locate(&mut diagnostics, text);

