@@ -25,9 +25,17 @@ fn rule_files(root: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// Codes that must not fire on SigmaHQ's published rules, with the most findings allowed
-/// (SigmaHQ's CI enforces these conventions; the few left are hand-checked true positives).
-const CEILINGS: &[(&str, usize)] = &[];
+/// Error and warning codes may not fire on SigmaHQ's published rules (its CI enforces those
+/// conventions), except these, whose findings were checked by hand and are true positives:
+/// - SIG340: four `service: sysmon` rules on event IDs with a generic category (pySigma's
+///   `specific_instead_of_generic_logsource` reports the same four);
+/// - SIG374: `1 of selection_parent_* and selection_parent_ext` (the pattern covers
+///   `selection_parent_ext`, so the two path selections never matter), and a branch
+///   `all of selection_specific_* and selection_generic_child_cli` absorbed by
+///   `1 of selection_generic_*`;
+/// - SIG375: three selections that repeat another one's content;
+/// - SIG377: a filter `CommandLine|contains: ''`, which excludes every event.
+const CEILINGS: &[(&str, usize)] = &[("SIG340", 4), ("SIG374", 3), ("SIG375", 3), ("SIG377", 1)];
 
 #[test]
 fn sigmahq_rules_do_not_drown_in_findings() {

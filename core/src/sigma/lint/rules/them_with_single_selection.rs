@@ -38,11 +38,7 @@ pub fn find_them(expr: &ConditionExpr, all_only: bool, out: &mut Vec<crate::sour
         ConditionKind::Of {
             quantifier,
             target: OfTarget::Them,
-        } => {
-            if !all_only || *quantifier == crate::sigma::ast::Quantifier::All {
-                out.push(expr.span);
-            }
-        }
+        } if !all_only || *quantifier == crate::sigma::ast::Quantifier::All => out.push(expr.span),
         _ => {}
     }
 }

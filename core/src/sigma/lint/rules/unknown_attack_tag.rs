@@ -41,9 +41,9 @@ pub fn is_technique_id(name: &str) -> bool {
         .map_or((digits, None), |(m, s)| (m, Some(s)));
     main.len() == 4
         && main.bytes().all(|b| b.is_ascii_digit())
-        && sub.map_or(true, |s| {
-            s.len() == 3 && s.bytes().all(|b| b.is_ascii_digit())
-        })
+        && sub
+            .iter()
+            .all(|s| s.len() == 3 && s.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Group, software, mitigation and data source ids (`g0001`, `s0002`, `m1036`, `ds0005`).
