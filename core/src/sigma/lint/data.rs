@@ -77,28 +77,43 @@ pub fn logsource_fields() -> &'static LogsourceFields {
 impl LogsourceFields {
     /// The field names SigmaHQ allows for a logsource, or `None` when it has no list for it
     /// (then every field is accepted).
+    ///
+    /// With several categories (a list, which the specification does not allow but rules
+    /// carry), the fields of all of them, and no check if one of them has no list.
     pub fn allowed(
         &self,
         product: Option<&str>,
-        category: Option<&str>,
+        categories: &[&str],
         service: Option<&str>,
     ) -> Option<BTreeSet<&str>> {
         let product_key = product.unwrap_or("empty");
+        let legit = self.value.get("legit").and_then(|r| r.get(product_key))?;
+        let listed = |kind: &str, name: &str| {
+            legit
+                .get(kind)
+                .and_then(|m| m.get(name))
+                .and_then(|l| l.as_array())
+                .is_some_and(|l| !l.is_empty())
+        };
+        if categories.is_empty() && service.is_none() {
+            return None;
+        }
+        if !categories.iter().all(|c| listed("category", c))
+            || service.is_some_and(|s| !listed("service", s))
+        {
+            return None;
+        }
         let mut out = BTreeSet::new();
-        let mut found = false;
         for root in ["legit", "addon"] {
             let Some(entry) = self.value.get(root).and_then(|r| r.get(product_key)) else {
                 continue;
             };
-            let lists = [
-                category.and_then(|c| entry.get("category").and_then(|m| m.get(c))),
-                service.and_then(|s| entry.get("service").and_then(|m| m.get(s))),
-            ];
-            for list in lists.into_iter().flatten() {
+            let lists = categories
+                .iter()
+                .filter_map(|c| entry.get("category").and_then(|m| m.get(*c)))
+                .chain(service.and_then(|s| entry.get("service").and_then(|m| m.get(s))));
+            for list in lists {
                 if let Some(items) = list.as_array() {
-                    if root == "legit" && !items.is_empty() {
-                        found = true;
-                    }
                     out.extend(items.iter().filter_map(|v| v.as_str()));
                 }
             }
@@ -106,7 +121,7 @@ impl LogsourceFields {
                 out.extend(common.iter().filter_map(|v| v.as_str()));
             }
         }
-        found.then_some(out)
+        Some(out)
     }
 }
 
@@ -128,11 +143,11 @@ mod tests {
             Some(AttackStatus::Revoked(Some("t1059.001")))
         ));
         let fields = logsource_fields()
-            .allowed(Some("windows"), Some("process_creation"), None)
+            .allowed(Some("windows"), &["process_creation"], None)
             .unwrap_or_default();
         assert!(fields.contains("CommandLine") && fields.contains("EventID"));
         assert!(logsource_fields()
-            .allowed(Some("aws"), None, Some("cloudtrail"))
+            .allowed(Some("aws"), &[], Some("cloudtrail"))
             .is_none());
     }
 }

@@ -36,15 +36,17 @@ declare_rule! {
     }
 }
 
-/// Whether SigmaHQ wants this title word capitalized.
+/// Whether SigmaHQ wants this title word capitalized. Punctuation around the word
+/// (`(via`, `"cmd"`) is not part of it.
 pub fn needs_capital(word: &str) -> bool {
-    let has_lower = word.chars().any(char::is_lowercase);
-    let has_upper = word.chars().any(char::is_uppercase);
+    let core = word.trim_matches(|c: char| !c.is_alphanumeric());
+    let has_lower = core.chars().any(char::is_lowercase);
+    let has_upper = core.chars().any(char::is_uppercase);
     has_lower
         && !has_upper
-        && !LOWERCASE_WORDS.contains(&word.to_lowercase().as_str())
+        && !LOWERCASE_WORDS.contains(&core.to_lowercase().as_str())
         && !word.contains(['.', '/', '_'])
-        && !word.starts_with(|c: char| c.is_ascii_digit())
+        && !core.starts_with(|c: char| c.is_ascii_digit())
 }
 
 impl SigmaLintRule for TitleCase {
@@ -74,8 +76,10 @@ impl SigmaLintRule for TitleCase {
                 let mut offset = 0;
                 for word in title.value.split(' ') {
                     if needs_capital(word) {
-                        if let Some(first) = word.chars().next() {
-                            let start = written.start as usize + offset;
+                        if let Some((at, first)) =
+                            word.char_indices().find(|(_, c)| c.is_alphanumeric())
+                        {
+                            let start = written.start as usize + offset + at;
                             edits.push(TextEdit {
                                 span: Span::new(start, start + first.len_utf8()),
                                 text: first.to_uppercase().collect(),

@@ -45,11 +45,14 @@ impl SigmaLintRule for UnknownField {
             let (Some(logsource), Some(field)) = (&item.rule.logsource, &item.item.field) else {
                 continue;
             };
-            let Some(allowed) = lists.allowed(
-                logsource.product(),
-                logsource.category(),
-                logsource.service(),
-            ) else {
+            let categories: Vec<&str> = logsource
+                .category
+                .iter()
+                .map(|c| c.value.as_str())
+                .collect();
+            let Some(allowed) =
+                lists.allowed(logsource.product(), &categories, logsource.service())
+            else {
                 continue;
             };
             if allowed.contains(field.value.as_str()) {
