@@ -73,6 +73,12 @@ fn sigmahq_rules_do_not_drown_in_findings() {
     let mut counts: BTreeMap<String, (usize, Vec<String>)> = BTreeMap::new();
     for ((path, text), diagnostics) in texts.iter().zip(&results) {
         for d in diagnostics {
+            assert!(
+                text.get(d.span.range()).is_some(),
+                "{path}: {} span {:?} outside the text",
+                d.code,
+                d.span
+            );
             let entry = counts.entry(format!("{} {}", d.code, d.id)).or_default();
             entry.0 += 1;
             if entry.1.len() < 4 {

@@ -13,6 +13,20 @@ use crate::source::Span;
 
 pub const MAX_VARIABLES: usize = 12;
 
+/// The most expression nodes visited for one condition (assignments x flips x nodes); a
+/// bigger table is skipped rather than slowing an editor down.
+pub const MAX_WORK: usize = 4_000_000;
+
+fn node_count(expr: &ConditionExpr) -> usize {
+    match &expr.kind {
+        ConditionKind::Or(items) | ConditionKind::And(items) => {
+            1 + items.iter().map(node_count).sum::<usize>()
+        }
+        ConditionKind::Not(inner) => 1 + node_count(inner),
+        _ => 1,
+    }
+}
+
 /// What the truth table says about one condition.
 pub struct Analysis {
     pub satisfiable: bool,
@@ -151,6 +165,10 @@ pub fn analyze(detection: &Detection, expr: &ConditionExpr) -> Option<Analysis> 
     used.sort_unstable();
     used.dedup();
     if used.is_empty() || used.len() > MAX_VARIABLES {
+        return None;
+    }
+    let work = (1usize << used.len()) * (used.len() + 1) * (node_count(expr) + names.len());
+    if work > MAX_WORK {
         return None;
     }
     let conflicts = conflicts(detection, &names);

@@ -113,3 +113,42 @@ fn lint_runs_sigma_rules_through_the_top_level_entry_point() {
         .iter()
         .any(|d| d.code == "SIG369" && d.severity == crate::Severity::Error));
 }
+
+#[test]
+fn big_conditions_skip_the_truth_table_instead_of_hanging() {
+    let names: Vec<String> = (0..12).map(|i| format!("s{i}")).collect();
+    let mut text = String::from("title: Big\nlogsource: {product: windows}\ndetection:\n");
+    for name in &names {
+        text.push_str(&format!("    {name}: {{Field: '{name}'}}\n"));
+    }
+    let condition: Vec<String> = (0..3000).map(|i| names[i % names.len()].clone()).collect();
+    text.push_str(&format!("    condition: {}\n", condition.join(" or ")));
+    let started = std::time::Instant::now();
+    let parsed = crate::sigma::parse::parse_yaml(&text);
+    let _ = lint_file(&text, None, &parsed.rules, &LintConfig::default());
+    assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+}
+
+#[test]
+fn truth_table_findings() {
+    let lint = |condition: &str| -> Vec<String> {
+        let text = format!(
+            "title: T\nlogsource: {{product: windows, service: security}}\ndetection:\n    a: {{EventID: 1}}\n    b: {{EventID: 2}}\n    c: {{User: x}}\n    condition: {condition}\n"
+        );
+        let parsed = crate::sigma::parse::parse_yaml(&text);
+        lint_file(&text, None, &parsed.rules, &LintConfig::default())
+            .into_iter()
+            .filter(|d| ["SIG372", "SIG373", "SIG374"].contains(&d.code.as_str()))
+            .map(|d| format!("{} {}", d.code, d.span.text(&text)))
+            .collect()
+    };
+    assert_eq!(lint("a and b and c"), vec!["SIG372 a and b and c"]);
+    assert_eq!(
+        lint("c or not c or a or b"),
+        vec!["SIG373 c or not c or a or b"]
+    );
+    assert_eq!(lint("a or (a and c) or b"), vec!["SIG374 c"]);
+    // `b` cannot match with `a`: excluding it from `a` changes nothing.
+    assert_eq!(lint("a and not b or c"), vec!["SIG374 b"]);
+    assert!(lint("(a or b) and not c").is_empty());
+}
