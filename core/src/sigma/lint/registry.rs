@@ -18,6 +18,7 @@ pub static RULES: &[&dyn SigmaLintRule] = &[
     &missing_date::MissingDate,
     &modified_before_date::ModifiedBeforeDate,
     &missing_level::MissingLevel,
+    &status_level_mismatch::StatusLevelMismatch,
     &missing_author::MissingAuthor,
     &duplicate_reference::DuplicateReference,
     &reference_not_url::ReferenceNotUrl,
@@ -81,5 +82,9 @@ pub static RULES: &[&dyn SigmaLintRule] = &[
     &uppercase_condition_keyword::UppercaseConditionKeyword,
     &contains_empty_string::ContainsEmptyString,
     &wildcard_only_value::WildcardOnlyValue,
+    &of_without_wildcard::OfWithoutWildcard,
     &inline_regex_flag::InlineRegexFlag,
+    &mitre_link_reference::MitreLinkReference,
+    &github_branch_link::GithubBranchLink,
+    &conflicting_tags::ConflictingTags,
 ];
