@@ -5,7 +5,7 @@ use crate::sigma::lint::{file_name, file_span, LintContext, SigmaLintRule};
 
 declare_rule! {
     /// ## What it does
-    /// Flags a rule file whose name does not start with the prefix SigmaHQ gives its
+    /// Flags a detection rule file whose name does not start with the prefix SigmaHQ gives its
     /// logsource (`proc_creation_win_`, `registry_set_`, `posh_ps_`, `win_security_`,
     /// `aws_`, ...; the SigmaHQ file name convention).
     ///
@@ -128,7 +128,12 @@ impl SigmaLintRule for FilenameLogsourcePrefix {
     fn check(&self, cx: &mut LintContext<'_>) {
         let Some(path) = cx.path else { return };
         let name = file_name(path);
-        let Some(logsource) = cx.rules.iter().find_map(|r| r.logsource.as_ref()) else {
+        let Some(logsource) = cx
+            .rules
+            .iter()
+            .filter(|r| r.kind == crate::sigma::ast::RuleKind::Detection)
+            .find_map(|r| r.logsource.as_ref())
+        else {
             return;
         };
         let Some(prefix) = expected_prefix(logsource) else {
