@@ -90,6 +90,37 @@ fn sigmahq_rules_do_not_drown_in_findings() {
             }
         }
     }
+    // Safe fixes may be applied unreviewed (`--fix`): the fixed rule must still parse, with
+    // no new errors, and lose the findings that were fixed.
+    let mut fixed_files = 0;
+    for ((path, text), diagnostics) in texts.iter().zip(&results) {
+        let edits: Vec<rulelab::TextEdit> = diagnostics
+            .iter()
+            .filter(|d| d.code.starts_with("SIG3"))
+            .filter_map(|d| d.fixes.iter().find(|f| f.is_safe))
+            .flat_map(|f| f.edits.clone())
+            .collect();
+        if edits.is_empty() {
+            continue;
+        }
+        fixed_files += 1;
+        let fixed = rulelab::diagnostic::apply_edits(text, &edits);
+        let before = rulelab::sigma::parse(text)
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .count();
+        let after = rulelab::sigma::parse(&fixed)
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .count();
+        assert!(
+            after <= before,
+            "{path}: safe fixes break the rule:\n{fixed}"
+        );
+    }
+    println!("safe fixes applied to {fixed_files} files, all still parse");
     let total: usize = counts.values().map(|(n, _)| n).sum();
     println!(
         "sigma lint over {} SigmaHQ rule files: {total} findings",
