@@ -325,11 +325,12 @@ fn tables_read(query: &kql::ast::Query, schema: &Schema) -> Vec<String> {
     let mut known: Vec<String> = Vec::new();
     let mut other: Vec<String> = Vec::new();
     kql::visit::walk_statements(&query.statements, &mut |expr| match &expr.kind {
-        ExprKind::Name(ident) if schema.table(&ident.name).is_some() => {
-            if !known.contains(&ident.name) {
-                known.push(ident.name.clone());
-            }
+        ExprKind::Name(ident)
+            if schema.table(&ident.name).is_some() && !known.contains(&ident.name) =>
+        {
+            known.push(ident.name.clone());
         }
+        ExprKind::Name(_) => {}
         ExprKind::Pipeline { source, .. } => {
             if let ExprKind::Name(ident) = &source.kind {
                 let name = &ident.name;

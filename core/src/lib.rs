@@ -99,6 +99,15 @@ pub fn lint(text: &str, options: &LintOptions) -> LintReport {
         found.extend(analysis.diagnostics);
         diagnostics.extend(found.into_iter().map(|d| query.offsets.diagnostic(d)));
     }
+    if rule.language == Language::Sigma {
+        let parsed = sigma::parse::parse_yaml(text);
+        diagnostics.extend(sigma::lint::lint_file(
+            text,
+            options.path.as_deref(),
+            &parsed.rules,
+            &options.config,
+        ));
+    }
     lint::suppression::Suppressions::parse(text).apply(text, &mut diagnostics);
     diagnostic::sort_and_dedup(&mut diagnostics);
     diagnostic::locate(&mut diagnostics, text);

@@ -105,7 +105,11 @@ pub fn run(args: &LintArgs) -> Outcome {
         let options = LintOptions {
             profile,
             language,
-            path: None,
+            // Sigma's file-name conventions (SIG324-SIG326) need the path.
+            path: match &input.origin {
+                Origin::Path(path) => Some(path.clone()),
+                Origin::Id(_) => None,
+            },
             config: config.clone(),
         };
         let mut report = rulelab::lint(&input.text, &options);

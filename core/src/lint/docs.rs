@@ -9,6 +9,7 @@ pub fn all_rules() -> Vec<&'static RuleMeta> {
     let mut rules: Vec<&'static RuleMeta> = crate::kql::lint::registry::RULES
         .iter()
         .map(|r| r.meta())
+        .chain(crate::sigma::lint::registry::RULES.iter().map(|r| r.meta()))
         .collect();
     rules.sort_by_key(|m| m.code);
     rules

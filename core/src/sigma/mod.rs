@@ -21,6 +21,7 @@
 //! | `correlation.rs` | correlation types over time windows |
 //! | `ruleset.rs` | several files compiled together (filters, correlation references) |
 //! | `taxonomy.rs` | logsource → channels, event IDs, tables (`core/data/sigma_taxonomy.json`) |
+//! | `lint/` | the `SIG3xx` lint rules, one file each in `lint/rules/`, and their reference data |
 
 pub mod ast;
 pub mod checks;
@@ -32,6 +33,7 @@ pub mod datetime;
 pub mod eval;
 pub mod event;
 pub mod flattened;
+pub mod lint;
 pub mod matcher;
 pub mod modifiers;
 pub mod parse;

@@ -1,0 +1,56 @@
+use crate::declare_rule;
+use crate::lint::RuleMeta;
+use crate::sigma::ast::RuleKind;
+use crate::sigma::lint::{LintContext, SigmaLintRule};
+use crate::source::Span;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a rule without a `description`.
+    ///
+    /// ## Why it matters
+    /// The description tells the analyst who gets the alert what the rule looks for and why it matters; pySigma's `description_existence` validator reports the same.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// title: Whoami Execution
+    /// id: 929a690e-bef0-4204-a928-ef5e620d6fcc
+    /// logsource: {category: process_creation, product: windows}
+    /// ```
+    /// Add `description:` to the rule.
+    ///
+    /// ## Fix
+    /// None: only the author knows the value.
+    pub MissingDescription {
+        code: "SIG308",
+        slug: "missing-description",
+        language: Sigma,
+        severity: Warning,
+        category: Style,
+        fix: None,
+        summary: "the rule has no `description`",
+    }
+}
+
+impl SigmaLintRule for MissingDescription {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &mut LintContext<'_>) {
+        for rule in cx.rules {
+            if !matches!(
+                rule.kind,
+                RuleKind::Detection | RuleKind::Correlation | RuleKind::Filter
+            ) || rule.description.is_some()
+            {
+                continue;
+            }
+            let span = rule
+                .title
+                .as_ref()
+                .map_or(Span::empty(rule.span.start as usize), |t| t.span);
+            cx.report(Self::META.diagnostic("the rule has no `description`", span));
+        }
+    }
+}
