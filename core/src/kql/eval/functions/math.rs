@@ -1,7 +1,8 @@
 //! Numeric functions, including `bin`/`floor` over numbers, datetimes and timespans.
 
-use super::arg;
-use crate::kql::eval::scalar::as_f64;
+use super::{arg, special};
+use crate::kql::ast::BinaryOp;
+use crate::kql::eval::scalar::{arithmetic, as_f64, compare};
 use crate::kql::eval::Result;
 use crate::value::Value;
 
@@ -16,6 +17,16 @@ fn bin(value: &Value, size: &Value) -> Value {
             (Some(v), Some(s)) if s > 0.0 => Value::Real((v / s).floor() * s),
             _ => Value::Null,
         },
+    }
+}
+
+/// `around(value, center, delta)`: whether value lies in [center - delta, center + delta].
+fn around(value: &Value, center: &Value, delta: &Value) -> Value {
+    let low = arithmetic(BinaryOp::Sub, center, delta);
+    let high = arithmetic(BinaryOp::Add, center, delta);
+    match (compare(value, &low), compare(value, &high)) {
+        (Some(a), Some(b)) => Value::Bool(a.is_ge() && b.is_le()),
+        _ => Value::Null,
     }
 }
 
@@ -36,6 +47,34 @@ pub fn call(name: &str, args: &[Value]) -> Result<Option<Value>> {
             real(number(0).map(|v| (v * factor).round() / factor))
         }
         "ceiling" => real(number(0).map(f64::ceil)),
+        "sin" => real(number(0).map(f64::sin)),
+        "cos" => real(number(0).map(f64::cos)),
+        "tan" => real(number(0).map(f64::tan)),
+        "cot" => real(number(0).map(|v| 1.0 / v.tan())),
+        "asin" => real(number(0).map(f64::asin)),
+        "acos" => real(number(0).map(f64::acos)),
+        "atan" => real(number(0).map(f64::atan)),
+        "atan2" => match (number(0), number(1)) {
+            (Some(y), Some(x)) => Value::Real(y.atan2(x)),
+            _ => Value::Null,
+        },
+        "degrees" => real(number(0).map(f64::to_degrees)),
+        "radians" => real(number(0).map(f64::to_radians)),
+        "exp2" => real(number(0).map(f64::exp2)),
+        "exp10" => real(number(0).map(|v| 10f64.powf(v))),
+        "gamma" => real(number(0).map(special::gamma)),
+        "loggamma" => real(number(0).map(special::ln_gamma)),
+        "erf" => real(number(0).map(special::erf)),
+        "erfc" => real(number(0).map(special::erfc)),
+        "beta_cdf" | "beta_pdf" | "beta_inv" => match (number(0), number(1), number(2)) {
+            (Some(x), Some(a), Some(b)) => Value::Real(match name {
+                "beta_cdf" => special::beta_cdf(x, a, b),
+                "beta_pdf" => special::beta_pdf(x, a, b),
+                _ => special::beta_inv(x, a, b),
+            }),
+            _ => Value::Null,
+        },
+        "around" => around(&arg(args, 0), &arg(args, 1), &arg(args, 2)),
         "sqrt" => real(number(0).map(f64::sqrt)),
         "exp" => real(number(0).map(f64::exp)),
         "log" => real(number(0).map(f64::ln)),
@@ -55,7 +94,7 @@ pub fn call(name: &str, args: &[Value]) -> Result<Option<Value>> {
             .filter(|v| !v.is_null())
             .cloned()
             .reduce(|a, b| {
-                if crate::kql::eval::scalar::compare(&b, &a).is_some_and(|o| o.is_gt()) {
+                if compare(&b, &a).is_some_and(|o| o.is_gt()) {
                     b
                 } else {
                     a
@@ -67,7 +106,7 @@ pub fn call(name: &str, args: &[Value]) -> Result<Option<Value>> {
             .filter(|v| !v.is_null())
             .cloned()
             .reduce(|a, b| {
-                if crate::kql::eval::scalar::compare(&b, &a).is_some_and(|o| o.is_lt()) {
+                if compare(&b, &a).is_some_and(|o| o.is_lt()) {
                     b
                 } else {
                     a

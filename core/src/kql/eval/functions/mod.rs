@@ -1,11 +1,18 @@
 //! Scalar functions, by family: `string.rs`, `math.rs`, `conversion.rs`, `dynamic.rs`,
 //! `datetime.rs`. Names resolve through the catalog's aliases (`iif` -> `iff`).
 
+mod array;
+mod bag;
+mod binary;
 mod conversion;
 mod datetime;
 mod dynamic;
 mod math;
+mod series;
+mod sketch;
+mod special;
 mod string;
+mod units;
 
 use super::{EvalError, Result};
 use crate::value::Value;
@@ -26,6 +33,24 @@ pub fn call(name: &str, args: &[Value]) -> Result<Value> {
         return Ok(value);
     }
     if let Some(value) = datetime::call(canonical, args)? {
+        return Ok(value);
+    }
+    if let Some(value) = array::call(canonical, args)? {
+        return Ok(value);
+    }
+    if let Some(value) = bag::call(canonical, args)? {
+        return Ok(value);
+    }
+    if let Some(value) = series::call(canonical, args)? {
+        return Ok(value);
+    }
+    if let Some(value) = binary::call(canonical, args)? {
+        return Ok(value);
+    }
+    if let Some(value) = units::call(canonical, args)? {
+        return Ok(value);
+    }
+    if let Some(value) = sketch::call(canonical, args)? {
         return Ok(value);
     }
     if let Some(value) = logic(canonical, args)? {

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::kql::ast::*;
-use crate::kql::eval::aggregate::{is_aggregate, Accumulator};
+use crate::kql::eval::aggregate::{self, is_aggregate, Accumulator};
 use crate::kql::eval::{Column, EvalError, Evaluator, Result, Table};
 use crate::value::Value;
 
@@ -89,6 +89,8 @@ impl Evaluator<'_> {
                         }
                     }
                 }
+            } else if let Some(names) = self.aggregate_column_names(&name, item, args) {
+                columns.extend(names.into_iter().map(|name| Column { name, ty: None }));
             } else {
                 let name = match item.names.first() {
                     Some(n) => n.name.clone(),
@@ -125,8 +127,7 @@ impl Evaluator<'_> {
                 None => {
                     let mut accumulators = Vec::with_capacity(specs.len());
                     for spec in &specs {
-                        let limit = self.aggregate_limit(spec)?;
-                        accumulators.push(Accumulator::new(&spec.name, limit)?);
+                        accumulators.push(Accumulator::new(&spec.name, spec.args.len())?);
                     }
                     groups.insert(fingerprint, keys.len());
                     keys.push(key);
@@ -135,15 +136,13 @@ impl Evaluator<'_> {
                 }
             };
             for (spec, accumulator) in specs.iter().zip(states[index].iter_mut()) {
-                let (value, include) = self.aggregate_input(spec, input, row)?;
-                if include {
-                    let extra: Vec<Value> = spec
-                        .extra_columns
-                        .iter()
-                        .map(|&c| row.get(c).cloned().unwrap_or(Value::Null))
-                        .collect();
-                    accumulator.add(&value, &extra);
-                }
+                let values = self.aggregate_arguments(spec, input, row)?;
+                let extra: Vec<Value> = spec
+                    .extra_columns
+                    .iter()
+                    .map(|&c| row.get(c).cloned().unwrap_or(Value::Null))
+                    .collect();
+                accumulator.add(&values, &extra);
             }
         }
         // Without `by`, an empty input still yields one row (count() = 0).
@@ -151,7 +150,7 @@ impl Evaluator<'_> {
             keys.push(Vec::new());
             let mut accumulators = Vec::new();
             for spec in &specs {
-                accumulators.push(Accumulator::new(&spec.name, None)?);
+                accumulators.push(Accumulator::new(&spec.name, spec.args.len())?);
             }
             states.push(accumulators);
         }
@@ -167,50 +166,48 @@ impl Evaluator<'_> {
         Ok(table)
     }
 
-    /// The value an aggregate sees for a row, and whether the row counts (`*if` forms).
-    fn aggregate_input(
+    /// An aggregate's argument values for a row (`*` stands as `true`); the accumulator
+    /// knows which is the predicate, a limit or a percentile.
+    fn aggregate_arguments(
         &mut self,
         spec: &AggregateSpec<'_>,
         input: &Table,
         row: &[Value],
-    ) -> Result<(Value, bool)> {
-        let value_of = |this: &mut Self, i: usize| -> Result<Value> {
-            match spec.args.get(i) {
-                Some(arg) if !matches!(arg.value.kind, ExprKind::Wildcard { .. }) => {
-                    this.scalar(&arg.value, input, row)
-                }
-                _ => Ok(Value::Bool(true)),
-            }
-        };
-        Ok(match spec.name.as_str() {
-            "count" => (Value::Bool(true), true),
-            "countif" => (
-                Value::Bool(true),
-                matches!(value_of(self, 0)?, Value::Bool(true)),
-            ),
-            "sumif" | "avgif" | "dcountif" | "make_set_if" | "make_list_if" | "make_bag_if"
-            | "varianceif" | "stdevif" => {
-                let condition = matches!(value_of(self, 1)?, Value::Bool(true));
-                (value_of(self, 0)?, condition)
-            }
-            _ => (value_of(self, 0)?, true),
-        })
+    ) -> Result<Vec<Value>> {
+        let count = aggregate::row_argument_count(&spec.name, spec.args.len());
+        let mut values = Vec::with_capacity(count);
+        for arg in spec.args.iter().take(count) {
+            values.push(match arg.value.kind {
+                ExprKind::Wildcard { .. } => Value::Bool(true),
+                _ => self.scalar(&arg.value, input, row)?,
+            });
+        }
+        Ok(values)
     }
 
-    /// make_set(x, N) / make_list(x, N): the optional size limit.
-    fn aggregate_limit(&mut self, spec: &AggregateSpec<'_>) -> Result<Option<usize>> {
-        let position = match spec.name.as_str() {
-            "make_set" | "make_list" => 1,
-            "make_set_if" | "make_list_if" => 2,
-            _ => return Ok(None),
-        };
-        match spec.args.get(position) {
-            Some(arg) => Ok(
-                crate::kql::eval::scalar::as_i64(&self.constant(&arg.value)?)
-                    .and_then(|n| usize::try_from(n).ok()),
-            ),
-            None => Ok(None),
+    /// Column names for aggregates named after their arguments (`percentile_X_95`...):
+    /// the written names when given, else the aggregate's own.
+    fn aggregate_column_names(
+        &mut self,
+        name: &str,
+        item: &Assignment,
+        args: &[Arg],
+    ) -> Option<Vec<String>> {
+        let first = args
+            .first()
+            .and_then(|a| a.value.as_name())
+            .map(|n| n.name.as_str());
+        let constants: Vec<Option<Value>> =
+            args.iter().map(|a| self.constant(&a.value).ok()).collect();
+        let defaults = aggregate::column_names(name, first, &constants)?;
+        if item.names.is_empty() {
+            return Some(defaults);
         }
+        let mut names: Vec<String> = item.names.iter().map(|n| n.name.clone()).collect();
+        if names.len() < defaults.len() {
+            names.extend(defaults.into_iter().skip(names.len()));
+        }
+        Some(names)
     }
 }
 

@@ -1,0 +1,618 @@
+//! Aggregation functions for `summarize`: one accumulator per group and aggregate.
+//!
+//! `summarize` evaluates an aggregate's arguments for every row and hands them over as
+//! they are; the accumulator knows which argument is the `*if` predicate, which is a size
+//! limit, and which are constant percentiles. Defaults for empty groups follow the Kusto
+//! docs' table: 0 for count/sum/variance/stdev, `[]` for make_list/make_set, null for the
+//! rest (avg divides by zero: NaN).
+
+mod moments;
+pub mod percentile;
+mod schema;
+pub mod sketch;
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use moments::{Covariance, Variance};
+use serde_json::Value as Json;
+
+use super::scalar::{as_f64, as_i64, compare};
+use super::{EvalError, Result};
+use crate::value::Value;
+
+/// Whether `name` (canonical) is an aggregate rulelab evaluates.
+pub fn is_aggregate(name: &str) -> bool {
+    matches!(
+        name,
+        "count"
+            | "countif"
+            | "sum"
+            | "sumif"
+            | "min"
+            | "minif"
+            | "max"
+            | "maxif"
+            | "avg"
+            | "avgif"
+            | "dcount"
+            | "dcountif"
+            | "count_distinct"
+            | "count_distinctif"
+            | "make_set"
+            | "make_set_if"
+            | "make_list"
+            | "make_list_if"
+            | "make_list_with_nulls"
+            | "make_bag"
+            | "make_bag_if"
+            | "take_any"
+            | "take_anyif"
+            | "arg_max"
+            | "arg_min"
+            | "variance"
+            | "varianceif"
+            | "variancep"
+            | "variancepif"
+            | "stdev"
+            | "stdevif"
+            | "stdevp"
+            | "stdevpif"
+            | "covariance"
+            | "covarianceif"
+            | "covariancep"
+            | "covariancepif"
+            | "percentile"
+            | "percentiles"
+            | "percentiles_array"
+            | "percentilew"
+            | "percentilesw"
+            | "percentilesw_array"
+            | "tdigest"
+            | "tdigest_merge"
+            | "merge_tdigest"
+            | "hll"
+            | "hll_if"
+            | "hll_merge"
+            | "buildschema"
+            | "binary_all_and"
+            | "binary_all_or"
+            | "binary_all_xor"
+    )
+}
+
+/// The position of the `*if` predicate among an aggregate's arguments.
+fn predicate_position(name: &str) -> Option<usize> {
+    Some(match name {
+        "countif" => 0,
+        "covarianceif" | "covariancepif" => 2,
+        "sumif" | "minif" | "maxif" | "avgif" | "dcountif" | "count_distinctif" | "make_set_if"
+        | "make_list_if" | "make_bag_if" | "take_anyif" | "varianceif" | "variancepif"
+        | "stdevif" | "stdevpif" | "hll_if" => 1,
+        _ => return None,
+    })
+}
+
+/// How many leading arguments `summarize` evaluates per row (arg_max's others are columns).
+pub fn row_argument_count(name: &str, argument_count: usize) -> usize {
+    match name {
+        "arg_max" | "arg_min" => argument_count.min(1),
+        _ => argument_count,
+    }
+}
+
+/// Output column names for aggregates whose names come from their arguments:
+/// `percentile_X_50`..., `percentiles_X`. `constants` holds each argument's value when it
+/// is a constant.
+pub fn column_names(
+    name: &str,
+    first_argument: Option<&str>,
+    constants: &[Option<Value>],
+) -> Option<Vec<String>> {
+    let column = first_argument.unwrap_or("");
+    let percents_from = |skip: usize| {
+        let values: Vec<Value> = constants.iter().skip(skip).flatten().cloned().collect();
+        percentile::percents(&values)
+    };
+    Some(match name {
+        "percentile" | "percentiles" => percents_from(1)
+            .into_iter()
+            .map(|p| format!("percentile_{column}_{}", percentile::percent_label(p)))
+            .collect(),
+        "percentilew" | "percentilesw" => percents_from(2)
+            .into_iter()
+            .map(|p| format!("percentile_{column}_{}", percentile::percent_label(p)))
+            .collect(),
+        "percentiles_array" => vec![format!("percentiles_{column}")],
+        "percentilesw_array" => vec![format!("percentile_{column}")],
+        "take_any" | "take_anyif" => vec![format!("any_{column}")],
+        _ => return None,
+    })
+}
+
+/// How many columns an aggregate produces (before any rows are seen).
+fn output_count(name: &str, argument_count: usize) -> usize {
+    match name {
+        "percentiles" => argument_count.saturating_sub(1).max(1),
+        "percentilesw" => argument_count.saturating_sub(2).max(1),
+        _ => 1,
+    }
+}
+
+/// The running state of one aggregate in one group.
+#[derive(Clone, Debug)]
+pub struct Accumulator {
+    predicate: Option<usize>,
+    state: State,
+}
+
+#[derive(Clone, Debug)]
+enum State {
+    Count(i64),
+    Sum {
+        long: Option<i64>,
+        real: f64,
+        is_integer: bool,
+    },
+    Extreme {
+        best: Value,
+        is_max: bool,
+    },
+    Avg {
+        total: f64,
+        count: i64,
+    },
+    Distinct(HashSet<String>),
+    Set {
+        items: Vec<Json>,
+        seen: HashSet<String>,
+    },
+    List {
+        items: Vec<Json>,
+        keep_nulls: bool,
+    },
+    Bag(serde_json::Map<String, Json>),
+    Any(Option<Value>),
+    /// arg_max / arg_min: the best key and the row values it came with.
+    Arg {
+        best: Value,
+        values: Vec<Value>,
+        is_max: bool,
+    },
+    Variance(Variance),
+    Covariance(Covariance),
+    /// Every (value, weight) seen, and the requested percents (read from the first row).
+    Percentiles {
+        values: Vec<(Value, f64)>,
+        percents: Vec<f64>,
+        is_weighted: bool,
+        shape: PercentileShape,
+    },
+    Digest(Vec<(Value, f64)>),
+    Hll {
+        items: Vec<Json>,
+        seen: HashSet<String>,
+    },
+    Schema(Option<Json>),
+    Bits {
+        value: Option<i64>,
+        op: BitOp,
+    },
+}
+
+#[derive(Clone, Copy, Debug)]
+enum PercentileShape {
+    /// One column per percent.
+    Columns(usize),
+    /// One dynamic array.
+    Array,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum BitOp {
+    And,
+    Or,
+    Xor,
+}
+
+impl Accumulator {
+    /// A fresh accumulator for `name` called with `argument_count` arguments.
+    pub fn new(name: &str, argument_count: usize) -> Result<Accumulator> {
+        let state = match name {
+            "count" | "countif" => State::Count(0),
+            "sum" | "sumif" => State::Sum {
+                long: Some(0),
+                real: 0.0,
+                is_integer: true,
+            },
+            "min" | "minif" | "max" | "maxif" => State::Extreme {
+                best: Value::Null,
+                is_max: name.starts_with("max"),
+            },
+            "avg" | "avgif" => State::Avg {
+                total: 0.0,
+                count: 0,
+            },
+            "dcount" | "dcountif" | "count_distinct" | "count_distinctif" => {
+                State::Distinct(HashSet::new())
+            }
+            "make_set" | "make_set_if" => State::Set {
+                items: Vec::new(),
+                seen: HashSet::new(),
+            },
+            "make_list" | "make_list_if" => State::List {
+                items: Vec::new(),
+                keep_nulls: false,
+            },
+            "make_list_with_nulls" => State::List {
+                items: Vec::new(),
+                keep_nulls: true,
+            },
+            "make_bag" | "make_bag_if" => State::Bag(serde_json::Map::new()),
+            "take_any" | "take_anyif" => State::Any(None),
+            "arg_max" | "arg_min" => State::Arg {
+                best: Value::Null,
+                values: Vec::new(),
+                is_max: name == "arg_max",
+            },
+            "variance" | "varianceif" => State::Variance(Variance::new(true, false)),
+            "variancep" | "variancepif" => State::Variance(Variance::new(false, false)),
+            "stdev" | "stdevif" => State::Variance(Variance::new(true, true)),
+            "stdevp" | "stdevpif" => State::Variance(Variance::new(false, true)),
+            "covariance" | "covarianceif" => State::Covariance(Covariance::new(true)),
+            "covariancep" | "covariancepif" => State::Covariance(Covariance::new(false)),
+            "percentile" | "percentiles" | "percentiles_array" | "percentilew" | "percentilesw"
+            | "percentilesw_array" => State::Percentiles {
+                values: Vec::new(),
+                percents: Vec::new(),
+                is_weighted: name.starts_with("percentilew") || name.starts_with("percentilesw"),
+                shape: if name.ends_with("_array") {
+                    PercentileShape::Array
+                } else {
+                    PercentileShape::Columns(output_count(name, argument_count))
+                },
+            },
+            "tdigest" | "tdigest_merge" | "merge_tdigest" => State::Digest(Vec::new()),
+            "hll" | "hll_if" | "hll_merge" => State::Hll {
+                items: Vec::new(),
+                seen: HashSet::new(),
+            },
+            "buildschema" => State::Schema(None),
+            "binary_all_and" | "binary_all_or" | "binary_all_xor" => State::Bits {
+                value: None,
+                op: match name {
+                    "binary_all_and" => BitOp::And,
+                    "binary_all_or" => BitOp::Or,
+                    _ => BitOp::Xor,
+                },
+            },
+            other => return Err(EvalError::unsupported(format!("aggregate `{other}()`"))),
+        };
+        let mut predicate = predicate_position(name);
+        // tdigest(x, weight) and merge_tdigest(d) feed one state; `tdigest_merge` is merging.
+        if name == "tdigest_merge" || name == "merge_tdigest" {
+            predicate = None;
+        }
+        Ok(Accumulator { predicate, state })
+    }
+
+    /// Adds one row: `args` are the aggregate's evaluated arguments, `extra` arg_max's
+    /// returned columns.
+    pub fn add(&mut self, args: &[Value], extra: &[Value]) {
+        let mut args: Vec<Value> = args.to_vec();
+        if let Some(position) = self.predicate {
+            if !matches!(args.get(position), Some(Value::Bool(true))) {
+                return;
+            }
+            args.remove(position);
+        }
+        let value = args.first().cloned().unwrap_or(Value::Null);
+        let limit = |i: usize| {
+            args.get(i)
+                .and_then(as_i64)
+                .and_then(|n| usize::try_from(n).ok())
+                .unwrap_or(usize::MAX)
+        };
+        match &mut self.state {
+            State::Count(n) => *n += 1,
+            State::Sum {
+                long,
+                real,
+                is_integer,
+            } => {
+                if let Some(f) = as_f64(&value) {
+                    *real += f;
+                    match value {
+                        Value::Long(_) | Value::Int(_) => {
+                            *long = long.and_then(|l| l.checked_add(as_i64(&value)?));
+                        }
+                        _ => *is_integer = false,
+                    }
+                }
+            }
+            State::Extreme { best, is_max } => {
+                if value.is_null() {
+                    return;
+                }
+                let better = match compare(&value, best) {
+                    Some(o) => {
+                        if *is_max {
+                            o.is_gt()
+                        } else {
+                            o.is_lt()
+                        }
+                    }
+                    None => best.is_null(),
+                };
+                if better {
+                    *best = value;
+                }
+            }
+            State::Avg { total, count } => {
+                if let Some(f) = as_f64(&value) {
+                    *total += f;
+                    *count += 1;
+                }
+            }
+            State::Distinct(set) => {
+                if !value.is_null() {
+                    set.insert(value.to_json().to_string());
+                }
+            }
+            State::Set { items, seen } => {
+                if value.is_null() || items.len() >= limit(1) {
+                    return;
+                }
+                let json = value.to_json();
+                if seen.insert(json.to_string()) {
+                    items.push(json);
+                }
+            }
+            State::List { items, keep_nulls } => {
+                if (*keep_nulls || !value.is_null()) && items.len() < limit(1) {
+                    items.push(value.to_json());
+                }
+            }
+            State::Bag(map) => {
+                if let Value::Dynamic(json) = &value {
+                    if let Some(object) = json.as_object() {
+                        for (k, v) in object {
+                            if map.len() >= limit(1) && !map.contains_key(k) {
+                                break;
+                            }
+                            map.entry(k.clone()).or_insert_with(|| v.clone());
+                        }
+                    }
+                }
+            }
+            State::Any(slot) => {
+                if slot.is_none() && !value.is_null() {
+                    *slot = Some(value);
+                }
+            }
+            State::Arg {
+                best,
+                values,
+                is_max,
+            } => {
+                let better = match compare(&value, best) {
+                    Some(o) => {
+                        if *is_max {
+                            o.is_gt()
+                        } else {
+                            o.is_lt()
+                        }
+                    }
+                    None => best.is_null() && !value.is_null() || values.is_empty(),
+                };
+                if better {
+                    *best = value;
+                    *values = extra.to_vec();
+                }
+            }
+            State::Variance(variance) => {
+                if let Some(x) = as_f64(&value) {
+                    variance.add(x);
+                }
+            }
+            State::Covariance(covariance) => {
+                if let (Some(x), Some(y)) = (as_f64(&value), args.get(1).and_then(as_f64)) {
+                    covariance.add(x, y);
+                }
+            }
+            State::Percentiles {
+                values,
+                percents,
+                is_weighted,
+                ..
+            } => {
+                let skip = if *is_weighted { 2 } else { 1 };
+                if percents.is_empty() {
+                    *percents = percentile::percents(args.get(skip..).unwrap_or(&[]));
+                }
+                let weight = if *is_weighted {
+                    args.get(1).and_then(as_f64).unwrap_or(0.0)
+                } else {
+                    1.0
+                };
+                if !value.is_null() && weight > 0.0 {
+                    values.push((value, weight));
+                }
+            }
+            State::Digest(values) => match sketch::digest_values(&value) {
+                Some(digest) => values.extend(digest),
+                None => {
+                    let weight = args.get(1).map_or(Some(1.0), as_f64).unwrap_or(0.0);
+                    if as_f64(&value).is_some() && weight > 0.0 {
+                        values.push((value, weight));
+                    }
+                }
+            },
+            State::Hll { items, seen } => {
+                let incoming = match sketch::hll_values(&value) {
+                    Some(set) => set,
+                    None if value.is_null() => Vec::new(),
+                    None => vec![value.to_json()],
+                };
+                for item in incoming {
+                    if seen.insert(item.to_string()) {
+                        items.push(item);
+                    }
+                }
+            }
+            State::Schema(current) => {
+                if let Some(new) = schema::schema_of(&value.to_json()) {
+                    *current = Some(match current.take() {
+                        Some(old) => schema::merge(old, new),
+                        None => new,
+                    });
+                }
+            }
+            State::Bits { value: bits, op } => {
+                if let Some(n) = as_i64(&value) {
+                    *bits = Some(match (*bits, *op) {
+                        (None, _) => n,
+                        (Some(b), BitOp::And) => b & n,
+                        (Some(b), BitOp::Or) => b | n,
+                        (Some(b), BitOp::Xor) => b ^ n,
+                    });
+                }
+            }
+        }
+    }
+
+    /// The aggregate's value(s): arg_max/arg_min give the key then the row values,
+    /// percentiles one value per requested percent.
+    pub fn finish(self) -> Vec<Value> {
+        let dynamic = |json: Json| Value::Dynamic(Arc::new(json));
+        vec![match self.state {
+            State::Count(n) => Value::Long(n),
+            State::Sum {
+                long,
+                real,
+                is_integer,
+            } => match (is_integer, long) {
+                (true, Some(n)) => Value::Long(n),
+                _ => Value::Real(real),
+            },
+            State::Extreme { best, .. } => best,
+            State::Avg { total, count } => Value::Real(total / count as f64),
+            State::Distinct(set) => Value::Long(set.len() as i64),
+            State::Set { items, .. } | State::List { items, .. } => dynamic(Json::Array(items)),
+            State::Bag(map) => dynamic(Json::Object(map)),
+            State::Any(slot) => slot.unwrap_or(Value::Null),
+            State::Arg { best, values, .. } => {
+                let mut out = vec![best];
+                out.extend(values);
+                return out;
+            }
+            State::Variance(variance) => Value::Real(variance.finish()),
+            State::Covariance(covariance) => Value::Real(covariance.finish()),
+            State::Percentiles {
+                mut values,
+                percents,
+                shape,
+                ..
+            } => {
+                percentile::sort(&mut values);
+                let results = percents
+                    .iter()
+                    .map(|p| percentile::nearest_rank(&values, *p));
+                return match shape {
+                    PercentileShape::Array => {
+                        if values.is_empty() {
+                            vec![Value::Null]
+                        } else {
+                            vec![dynamic(Json::Array(results.map(|v| v.to_json()).collect()))]
+                        }
+                    }
+                    PercentileShape::Columns(count) => {
+                        let mut out: Vec<Value> = results.collect();
+                        out.resize(count, Value::Null);
+                        out
+                    }
+                };
+            }
+            State::Digest(mut values) => {
+                if values.is_empty() {
+                    Value::Null
+                } else {
+                    percentile::sort(&mut values);
+                    sketch::digest(&values)
+                }
+            }
+            State::Hll { items, .. } => sketch::hll(items),
+            State::Schema(schema) => schema.map_or(Value::Null, dynamic),
+            State::Bits { value, .. } => value.map_or(Value::Null, Value::Long),
+        }]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(name: &str, rows: &[Vec<Value>]) -> Vec<Value> {
+        let mut accumulator = Accumulator::new(name, rows.first().map_or(1, Vec::len)).unwrap();
+        for row in rows {
+            accumulator.add(row, &[]);
+        }
+        accumulator.finish()
+    }
+
+    #[test]
+    fn if_forms_skip_rows() {
+        let rows: Vec<Vec<Value>> = (1..=100)
+            .map(|x| vec![Value::Long(x), Value::Bool(x % 2 == 0)])
+            .collect();
+        assert_eq!(run("varianceif", &rows), vec![Value::Real(850.0)]);
+        let stdev = as_f64(&run("stdevif", &rows)[0]).unwrap();
+        assert!((stdev - 29.154_759_474_226_5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn weighted_percentiles_in_columns() {
+        let rows: Vec<Vec<Value>> = [(10, 8), (20, 6), (30, 3), (40, 1)]
+            .iter()
+            .map(|&(v, w)| {
+                vec![
+                    Value::Long(v),
+                    Value::Long(w),
+                    Value::Long(50),
+                    Value::Long(75),
+                    Value::Real(99.9),
+                ]
+            })
+            .collect();
+        assert_eq!(
+            run("percentilesw", &rows),
+            vec![Value::Long(20), Value::Long(20), Value::Long(40)]
+        );
+    }
+
+    #[test]
+    fn empty_group_defaults() {
+        assert_eq!(run("sum", &[]), vec![Value::Long(0)]);
+        assert_eq!(run("variance", &[]), vec![Value::Real(0.0)]);
+        assert!(matches!(run("avg", &[])[0], Value::Real(r) if r.is_nan()));
+        assert_eq!(run("percentile", &[]), vec![Value::Null]);
+        assert_eq!(run("take_any", &[]), vec![Value::Null]);
+    }
+
+    #[test]
+    fn bitwise_xor() {
+        let rows: Vec<Vec<Value>> = [0x44404440i64, 0x1E1E1E1E, 0x90ABBA09, 0x000B105A]
+            .iter()
+            .map(|&n| vec![Value::Long(n)])
+            .collect();
+        assert_eq!(run("binary_all_xor", &rows), vec![Value::Long(0xCAFEF00D)]);
+    }
+
+    #[test]
+    fn hll_counts_exactly_after_merge() {
+        let a = run("hll", &[vec![Value::Long(1)], vec![Value::Long(2)]]);
+        let b = run("hll", &[vec![Value::Long(2)], vec![Value::Long(3)]]);
+        let merged = run("hll_merge", &[a, b]);
+        assert_eq!(sketch::hll_values(&merged[0]).map(|v| v.len()), Some(3));
+    }
+}
