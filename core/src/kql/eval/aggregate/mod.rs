@@ -102,11 +102,12 @@ pub fn row_argument_count(name: &str, argument_count: usize) -> usize {
 }
 
 /// Output column names for aggregates whose names come from their arguments:
-/// `percentile_X_50`..., `percentiles_X`. `constants` holds each argument's value when it
+/// `percentile_X_50`..., `percentiles_X`, `covariance_X_Y`. `constants` holds each argument's value when it
 /// is a constant.
 pub fn column_names(
     name: &str,
     first_argument: Option<&str>,
+    second_argument: Option<&str>,
     constants: &[Option<Value>],
 ) -> Option<Vec<String>> {
     let column = first_argument.unwrap_or("");
@@ -126,6 +127,9 @@ pub fn column_names(
         "percentiles_array" => vec![format!("percentiles_{column}")],
         "percentilesw_array" => vec![format!("percentile_{column}")],
         "take_any" | "take_anyif" => vec![format!("any_{column}")],
+        "covariance" | "covariancep" | "covarianceif" | "covariancepif" => {
+            vec![format!("{name}_{column}_{}", second_argument.unwrap_or(""))]
+        }
         _ => return None,
     })
 }
@@ -541,7 +545,13 @@ impl Accumulator {
                     sketch::digest(&values)
                 }
             }
-            State::Hll { items, .. } => sketch::hll(items),
+            State::Hll { items, .. } => {
+                if items.is_empty() {
+                    Value::Null
+                } else {
+                    sketch::hll(items)
+                }
+            }
             State::Schema(schema) => schema.map_or(Value::Null, dynamic),
             State::Bits { value, .. } => value.map_or(Value::Null, Value::Long),
         }]

@@ -2,7 +2,9 @@
 //! convert_mass, convert_speed, convert_temperature, convert_volume.
 //!
 //! Kusto takes its unit names and factors from the UnitsNet library; each table gives the
-//! size of one unit in the family's base unit. Temperatures are affine, and the angle unit
+//! size of one unit in the family's base unit, with UnitsNet's own (sometimes rounded)
+//! factors where they differ from the exact definitions (US gallon, cubic foot, acre-foot),
+//! since those are what Kusto prints. Temperatures are affine, and the angle unit
 //! `Tilt` is the sine of the angle, so both convert through functions. Unknown units give
 //! null.
 
@@ -13,9 +15,9 @@ use crate::kql::eval::scalar::{as_f64, as_text};
 use crate::kql::eval::Result;
 use crate::value::Value;
 
-const US_GALLON: f64 = 0.003_785_411_784;
+const US_GALLON: f64 = 0.003_785_41;
 const IMPERIAL_GALLON: f64 = 0.004_546_09;
-const CUBIC_FOOT: f64 = 0.028_316_846_592;
+const CUBIC_FOOT: f64 = 0.028_316_8;
 const US_SURVEY_FOOT: f64 = 1200.0 / 3937.0;
 const BTU: f64 = 1_055.055_852_62;
 const ELECTRON_VOLT: f64 = 1.602_176_565e-19;
@@ -187,7 +189,7 @@ const ENERGY: &[(&str, f64)] = &[
 
 /// Cubic metres.
 const VOLUME: &[(&str, f64)] = &[
-    ("AcreFoot", 1_233.481_837_547_52),
+    ("AcreFoot", 1.0 / 0.000_810_714),
     ("AuTablespoon", 2e-5),
     ("BoardFoot", 2.359_737_216e-3),
     ("Centiliter", 1e-5),
@@ -195,13 +197,13 @@ const VOLUME: &[(&str, f64)] = &[
     ("CubicDecimeter", 1e-3),
     ("CubicFoot", CUBIC_FOOT),
     ("CubicHectometer", 1e6),
-    ("CubicInch", 1.638_706_4e-5),
+    ("CubicInch", 1.6387e-5),
     ("CubicKilometer", 1e9),
     ("CubicMeter", 1.0),
     ("CubicMicrometer", 1e-18),
     ("CubicMile", 4.168_181_825_440_58e9),
     ("CubicMillimeter", 1e-9),
-    ("CubicYard", 0.764_554_857_984),
+    ("CubicYard", 0.764_554_858),
     ("Decaliter", 1e-2),
     ("DecausGallon", US_GALLON * 10.0),
     ("Deciliter", 1e-4),
@@ -212,7 +214,7 @@ const VOLUME: &[(&str, f64)] = &[
     ("HectousGallon", US_GALLON * 100.0),
     ("ImperialBeerBarrel", 0.163_659_24),
     ("ImperialGallon", IMPERIAL_GALLON),
-    ("ImperialOunce", 2.841_306_25e-5),
+    ("ImperialOunce", 2.841_306_249_996_29e-5),
     ("ImperialPint", 5.682_612_5e-4),
     ("KilocubicFoot", CUBIC_FOOT * 1e3),
     ("KilocubicMeter", 1e3),
@@ -234,7 +236,7 @@ const VOLUME: &[(&str, f64)] = &[
     ("UsCustomaryCup", 2.365_882_365e-4),
     ("UsGallon", US_GALLON),
     ("UsLegalCup", 2.4e-4),
-    ("UsOunce", 2.957_352_956_25e-5),
+    ("UsOunce", 2.957_352_956_253_76e-5),
     ("UsPint", 4.731_764_73e-4),
     ("UsQuart", 9.463_529_46e-4),
     ("UsTablespoon", 1.478_676_478_125e-5),

@@ -193,13 +193,14 @@ impl Evaluator<'_> {
         item: &Assignment,
         args: &[Arg],
     ) -> Option<Vec<String>> {
-        let first = args
-            .first()
-            .and_then(|a| a.value.as_name())
-            .map(|n| n.name.as_str());
+        let name_of = |i: usize| {
+            args.get(i)
+                .and_then(|a| a.value.as_name())
+                .map(|n| n.name.as_str())
+        };
         let constants: Vec<Option<Value>> =
             args.iter().map(|a| self.constant(&a.value).ok()).collect();
-        let defaults = aggregate::column_names(name, first, &constants)?;
+        let defaults = aggregate::column_names(name, name_of(0), name_of(1), &constants)?;
         if item.names.is_empty() {
             return Some(defaults);
         }
