@@ -96,6 +96,41 @@ impl Evaluator<'_> {
         })
     }
 
+    /// When `expr` calls a built-in that returns several columns (`series_stats`...):
+    /// their default names. `extend`, `project` and `print` use it to widen the table.
+    pub(super) fn tuple_columns(&self, expr: &Expr) -> Option<Vec<String>> {
+        let ExprKind::Call { callee, args } = &expr.kind else {
+            return None;
+        };
+        let name = callee.as_name()?;
+        if self.lookup(&name.name).is_some() {
+            return None;
+        }
+        let names: Vec<Option<&str>> = args
+            .iter()
+            .map(|a| a.value.as_name().map(|n| n.name.as_str()))
+            .collect();
+        super::functions::tuple::column_names(&name.name, &names)
+    }
+
+    /// The values of a several-column call (see [`Self::tuple_columns`]) for one row.
+    pub(super) fn tuple_values(
+        &mut self,
+        expr: &Expr,
+        table: &Table,
+        row: &[Value],
+    ) -> Result<Vec<Value>> {
+        let ExprKind::Call { callee, args } = &expr.kind else {
+            return Ok(vec![self.scalar(expr, table, row)?]);
+        };
+        let name = callee.as_name().map_or("", |n| n.name.as_str());
+        let mut values = Vec::with_capacity(args.len());
+        for arg in args {
+            values.push(self.scalar(&arg.value, table, row)?);
+        }
+        super::functions::tuple::call(name, &values)
+    }
+
     fn name(&mut self, ident: &Ident, table: &Table, row: &[Value]) -> Result<Value> {
         if let Some(index) = table.column_index(&ident.name) {
             return Ok(row.get(index).cloned().unwrap_or(Value::Null));

@@ -294,16 +294,24 @@ fn sort_rank(item: &Json) -> u8 {
     }
 }
 
-/// `array_sort_asc` / `array_sort_desc`: sorts the first array; further arrays follow its
-/// order (and are dropped here, since one value cannot carry several columns). The last
-/// argument, when boolean, says whether nulls go last (the default).
+/// `array_sort_asc` / `array_sort_desc` as a scalar: the first array sorted.
 fn sort(args: &[Value], is_descending: bool) -> Value {
+    sort_arrays(args, is_descending)
+        .into_iter()
+        .next()
+        .unwrap_or(Value::Null)
+}
+
+/// Sorts the first array and orders the further arrays to match (null for an array whose
+/// length differs from the first's). The last argument, when boolean, says whether nulls
+/// go last (the default).
+pub(super) fn sort_arrays(args: &[Value], is_descending: bool) -> Vec<Value> {
     let (arrays, nulls_last) = match args.split_last() {
         Some((Value::Bool(b), rest)) => (rest, *b),
         _ => (args, true),
     };
     let Some(keys) = arrays.first().and_then(array) else {
-        return Value::Null;
+        return vec![Value::Null; arrays.len().max(1)];
     };
     let mut order: Vec<usize> = (0..keys.len()).collect();
     let key = |i: &usize| keys.get(*i).unwrap_or(&Json::Null);
@@ -338,7 +346,18 @@ fn sort(args: &[Value], is_descending: bool) -> Value {
             ordering
         }
     });
-    dynamic(Json::Array(order.iter().map(|i| key(i).clone()).collect()))
+    arrays
+        .iter()
+        .map(|value| match array(value) {
+            Some(items) if items.len() == keys.len() => dynamic(Json::Array(
+                order
+                    .iter()
+                    .map(|&i| items.get(i).cloned().unwrap_or(Json::Null))
+                    .collect(),
+            )),
+            _ => Value::Null,
+        })
+        .collect()
 }
 
 /// `range(start, stop, step)`: numbers, datetimes or timespans, at most 1,048,576 items.

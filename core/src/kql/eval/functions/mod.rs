@@ -12,6 +12,7 @@ mod series;
 mod sketch;
 mod special;
 mod string;
+pub mod tuple;
 mod units;
 
 use super::{EvalError, Result};

@@ -156,7 +156,7 @@ fn real(x: f64) -> Json {
 }
 
 /// The elements as numbers (`None` for non-numeric elements).
-fn numbers(items: &[Json]) -> Vec<Option<f64>> {
+pub(super) fn numbers(items: &[Json]) -> Vec<Option<f64>> {
     items.iter().map(Json::as_f64).collect()
 }
 
@@ -317,7 +317,7 @@ fn pearson(a: &[f64], b: &[f64]) -> f64 {
 
 /// min, min_idx, max, max_idx, avg, stdev, variance (sample), sum, len. Without
 /// `ignore_nonfinite`, any non-finite element makes the result null.
-fn stats(items: &[Json], ignore_nonfinite: bool) -> Option<Map<String, Json>> {
+pub(super) fn stats(items: &[Json], ignore_nonfinite: bool) -> Option<Map<String, Json>> {
     let mut values = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         match item.as_f64().filter(|x| x.is_finite()) {
@@ -432,7 +432,7 @@ fn fill_linear(
 }
 
 /// A least-squares line over x = 1..n.
-struct LineFit {
+pub(super) struct LineFit {
     rsquare: f64,
     slope: f64,
     variance: f64,
@@ -442,7 +442,7 @@ struct LineFit {
 }
 
 impl LineFit {
-    fn to_json(&self) -> Json {
+    pub(super) fn to_json(&self) -> Json {
         let mut map = Map::new();
         map.insert("rsquare".into(), real(self.rsquare));
         map.insert("slope".into(), real(self.slope));
@@ -457,7 +457,7 @@ impl LineFit {
     }
 }
 
-fn fit_line(ys: &[Option<f64>]) -> Option<LineFit> {
+pub(super) fn fit_line(ys: &[Option<f64>]) -> Option<LineFit> {
     let points: Vec<(f64, f64)> = ys
         .iter()
         .enumerate()
@@ -481,8 +481,10 @@ fn fit_line(ys: &[Option<f64>]) -> Option<LineFit> {
         .iter()
         .map(|p| (p.1 - (interception + slope * p.0)).powi(2))
         .sum();
-    let variance = ss_total / n;
-    let rvariance = ss_residual / n;
+    // Sample variances (n - 1), as the docs' example shows.
+    let divisor = if points.len() > 1 { n - 1.0 } else { 1.0 };
+    let variance = ss_total / divisor;
+    let rvariance = ss_residual / divisor;
     let rsquare = if ss_total == 0.0 {
         1.0
     } else {
