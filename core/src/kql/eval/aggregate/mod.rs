@@ -364,12 +364,19 @@ impl Accumulator {
                 }
             }
             State::Set { items, seen } => {
-                if value.is_null() || items.len() >= limit(1) {
-                    return;
-                }
-                let json = value.to_json();
-                if seen.insert(json.to_string()) {
-                    items.push(json);
+                // An array adds its elements (the docs' "set from an array column").
+                let incoming = match value.to_json() {
+                    Json::Null => Vec::new(),
+                    Json::Array(elements) => elements,
+                    json => vec![json],
+                };
+                for json in incoming {
+                    if items.len() >= limit(1) {
+                        break;
+                    }
+                    if !json.is_null() && seen.insert(json.to_string()) {
+                        items.push(json);
+                    }
                 }
             }
             State::List { items, keep_nulls } => {

@@ -127,6 +127,21 @@ pub fn call(name: &str, args: &[Value]) -> Result<Option<Value>> {
         "series_fit_line_dynamic" => series().map_or(Value::Null, |s| {
             fit_line(&numbers(&s)).map_or(Value::Null, |fit| dynamic(fit.to_json()))
         }),
+        "series_fir" => match (series(), array(&arg(args, 1))) {
+            (Some(x), Some(filter)) => {
+                let normalize = match arg(args, 2) {
+                    Value::Bool(b) => Some(b),
+                    _ => None,
+                };
+                fir(
+                    &numbers(&x),
+                    &numbers(&filter),
+                    normalize,
+                    matches!(arg(args, 3), Value::Bool(true)),
+                )
+            }
+            _ => Value::Null,
+        },
         "series_iir" => match (series(), array(&arg(args, 1)), array(&arg(args, 2))) {
             (Some(x), Some(b), Some(a)) => iir(&x, &b, &a),
             _ => Value::Null,
@@ -500,6 +515,40 @@ pub(super) fn fit_line(ys: &[Option<f64>]) -> Option<LineFit> {
     })
 }
 
+/// Y[i] = Σ f[j]·X[i-j] (X is 0 outside the series). Normalizing divides by Σ f and is the
+/// default unless a coefficient is negative (then asking for it gives null); `center`
+/// shifts the window back by half its length.
+fn fir(x: &[Option<f64>], filter: &[Option<f64>], normalize: Option<bool>, center: bool) -> Value {
+    let filter: Vec<f64> = filter.iter().map(|f| f.unwrap_or(0.0)).collect();
+    let has_negative = filter.iter().any(|f| *f < 0.0);
+    let normalize = match normalize {
+        Some(true) if has_negative => return Value::Null,
+        Some(n) => n,
+        None => !has_negative,
+    };
+    let scale = if normalize {
+        filter.iter().sum::<f64>()
+    } else {
+        1.0
+    };
+    let shift = if center {
+        (filter.len().saturating_sub(1) / 2) as i64
+    } else {
+        0
+    };
+    let y = (0..x.len() as i64).map(|i| {
+        let mut acc = 0.0;
+        for (j, f) in filter.iter().enumerate() {
+            let k = i + shift - j as i64;
+            if let Some(Some(v)) = usize::try_from(k).ok().and_then(|k| x.get(k)) {
+                acc += f * v;
+            }
+        }
+        real(acc / scale)
+    });
+    dynamic(Json::Array(y.collect()))
+}
+
 /// Y[i] = (Σ b[j]·X[i-j] − Σ_{j≥1} a[j]·Y[i-j]) / a[0].
 fn iir(x: &[Json], b: &[Json], a: &[Json]) -> Value {
     let (x, b, a) = (numbers(x), numbers(b), numbers(a));
@@ -629,6 +678,18 @@ mod tests {
                 ]
             ),
             serde_json::json!([1.5, 1.5])
+        );
+    }
+
+    #[test]
+    fn fir_moving_sum_and_difference() {
+        assert_eq!(
+            eval("series_fir", &[d("[0,2,2,3]"), d("[1,-1]")]),
+            serde_json::json!([0.0, 2.0, 0.0, 1.0])
+        );
+        assert_eq!(
+            eval("series_fir", &[d("[1,2,3]"), d("[1,1]")]),
+            serde_json::json!([0.5, 1.5, 2.5])
         );
     }
 
