@@ -95,10 +95,7 @@ impl Evaluator<'_> {
                 let name = match item.names.first() {
                     Some(n) => n.name.clone(),
                     None => {
-                        let first = args
-                            .first()
-                            .and_then(|a| a.value.as_name())
-                            .map(|n| n.name.as_str());
+                        let first = args.first().and_then(|a| column_of(&a.value));
                         crate::kql::functions::lookup(&written)
                             .and_then(|info| info.default_column_name(first, args.len()))
                             .unwrap_or_else(|| format!("Column{}", i + 1))
@@ -193,11 +190,7 @@ impl Evaluator<'_> {
         item: &Assignment,
         args: &[Arg],
     ) -> Option<Vec<String>> {
-        let name_of = |i: usize| {
-            args.get(i)
-                .and_then(|a| a.value.as_name())
-                .map(|n| n.name.as_str())
-        };
+        let name_of = |i: usize| args.get(i).and_then(|a| column_of(&a.value));
         let constants: Vec<Option<Value>> =
             args.iter().map(|a| self.constant(&a.value).ok()).collect();
         let defaults = aggregate::column_names(name, name_of(0), name_of(1), &constants)?;
@@ -209,6 +202,16 @@ impl Evaluator<'_> {
             names.extend(defaults.into_iter().skip(names.len()));
         }
         Some(names)
+    }
+}
+
+/// The column an aggregate argument is named after: the column itself, or the column
+/// inside nested calls (`buildschema(todynamic(tostring(x)))` names `schema_x`).
+fn column_of(expr: &Expr) -> Option<&str> {
+    match &expr.kind {
+        ExprKind::Name(ident) => Some(ident.name.as_str()),
+        ExprKind::Call { args, .. } => args.first().and_then(|a| column_of(&a.value)),
+        _ => None,
     }
 }
 
