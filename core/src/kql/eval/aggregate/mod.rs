@@ -157,6 +157,7 @@ enum State {
         long: Option<i64>,
         real: f64,
         is_integer: bool,
+        unit: Unit,
     },
     Extreme {
         best: Value,
@@ -165,6 +166,7 @@ enum State {
     Avg {
         total: f64,
         count: i64,
+        unit: Unit,
     },
     Distinct(HashSet<String>),
     Set {
@@ -204,6 +206,25 @@ enum State {
     },
 }
 
+/// What sum/avg add up: numbers, or the ticks of timespans (sum, avg) or datetimes (avg).
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Unit {
+    Number,
+    Timespan,
+    Datetime,
+}
+
+impl Unit {
+    /// The unit and numeric amount of a value (ticks for timespans and datetimes).
+    fn of(value: &Value) -> Option<(Unit, f64)> {
+        match value {
+            Value::Timespan(t) => Some((Unit::Timespan, *t as f64)),
+            Value::Datetime(t) => Some((Unit::Datetime, *t as f64)),
+            other => as_f64(other).map(|f| (Unit::Number, f)),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug)]
 enum PercentileShape {
     /// One column per percent.
@@ -228,6 +249,7 @@ impl Accumulator {
                 long: Some(0),
                 real: 0.0,
                 is_integer: true,
+                unit: Unit::Number,
             },
             "min" | "minif" | "max" | "maxif" => State::Extreme {
                 best: Value::Null,
@@ -236,6 +258,7 @@ impl Accumulator {
             "avg" | "avgif" => State::Avg {
                 total: 0.0,
                 count: 0,
+                unit: Unit::Number,
             },
             "dcount" | "dcountif" | "count_distinct" | "count_distinctif" => {
                 State::Distinct(HashSet::new())
@@ -323,13 +346,16 @@ impl Accumulator {
                 long,
                 real,
                 is_integer,
+                unit,
             } => {
-                if let Some(f) = as_f64(&value) {
+                if let Some((kind, f)) = Unit::of(&value) {
                     *real += f;
+                    *unit = kind;
                     match value {
-                        Value::Long(_) | Value::Int(_) => {
-                            *long = long.and_then(|l| l.checked_add(as_i64(&value)?));
+                        Value::Long(n) | Value::Timespan(n) => {
+                            *long = long.and_then(|l| l.checked_add(n));
                         }
+                        Value::Int(n) => *long = long.and_then(|l| l.checked_add(n.into())),
                         _ => *is_integer = false,
                     }
                 }
@@ -352,10 +378,11 @@ impl Accumulator {
                     *best = value;
                 }
             }
-            State::Avg { total, count } => {
-                if let Some(f) = as_f64(&value) {
+            State::Avg { total, count, unit } => {
+                if let Some((kind, f)) = Unit::of(&value) {
                     *total += f;
                     *count += 1;
+                    *unit = kind;
                 }
             }
             State::Distinct(set) => {
@@ -502,12 +529,23 @@ impl Accumulator {
                 long,
                 real,
                 is_integer,
-            } => match (is_integer, long) {
-                (true, Some(n)) => Value::Long(n),
+                unit,
+            } => match (unit, is_integer, long) {
+                (Unit::Timespan, _, Some(n)) => Value::Timespan(n),
+                (Unit::Timespan, _, None) => Value::Null,
+                (_, true, Some(n)) => Value::Long(n),
                 _ => Value::Real(real),
             },
             State::Extreme { best, .. } => best,
-            State::Avg { total, count } => Value::Real(total / count as f64),
+            State::Avg { total, count, unit } => {
+                let mean = total / count as f64;
+                match unit {
+                    _ if count == 0 => Value::Real(f64::NAN),
+                    Unit::Timespan => Value::Timespan(mean.round() as i64),
+                    Unit::Datetime => Value::Datetime(mean.round() as i64),
+                    Unit::Number => Value::Real(mean),
+                }
+            }
             State::Distinct(set) => Value::Long(set.len() as i64),
             State::Set { items, .. } | State::List { items, .. } => dynamic(Json::Array(items)),
             State::Bag(map) => dynamic(Json::Object(map)),
@@ -614,6 +652,17 @@ mod tests {
         assert!(matches!(run("avg", &[])[0], Value::Real(r) if r.is_nan()));
         assert_eq!(run("percentile", &[]), vec![Value::Null]);
         assert_eq!(run("take_any", &[]), vec![Value::Null]);
+    }
+
+    #[test]
+    fn sums_and_averages_timespans() {
+        let rows = vec![vec![Value::Timespan(10)], vec![Value::Timespan(20)]];
+        assert_eq!(run("sum", &rows), vec![Value::Timespan(30)]);
+        assert_eq!(run("avg", &rows), vec![Value::Timespan(15)]);
+        assert_eq!(
+            run("sum", &[vec![Value::Long(1)], vec![Value::Real(0.5)]]),
+            vec![Value::Real(1.5)]
+        );
     }
 
     #[test]

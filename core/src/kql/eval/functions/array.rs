@@ -9,7 +9,7 @@ use serde_json::Value as Json;
 use super::arg;
 use super::dynamic::{array, dynamic, json};
 use crate::kql::ast::BinaryOp;
-use crate::kql::eval::scalar::{arithmetic, as_i64, compare, dynamic_scalar};
+use crate::kql::eval::scalar::{arithmetic, as_i64, as_text, compare, dynamic_scalar};
 use crate::kql::eval::Result;
 use crate::value::Value;
 
@@ -105,6 +105,16 @@ pub fn call(name: &str, args: &[Value]) -> Result<Option<Value>> {
             };
             dynamic(Json::Array(split(&items, &indices)))
         }
+        "strcat_array" | "array_strcat" => match (array(&arg(args, 0)), as_text(&arg(args, 1))) {
+            (Some(items), Some(delimiter)) => Value::string(
+                &items
+                    .iter()
+                    .map(|item| as_text(&dynamic_scalar(item)).unwrap_or_default())
+                    .collect::<Vec<_>>()
+                    .join(&delimiter),
+            ),
+            _ => Value::Null,
+        },
         "jaccard_index" => match (array(&arg(args, 0)), array(&arg(args, 1))) {
             (Some(a), Some(b)) => {
                 let (a, b) = (distinct(a), distinct(b));
@@ -492,6 +502,14 @@ mod tests {
                 &[d("[true,true,true]"), d("[1,2]"), d("[3,4]")]
             ),
             serde_json::json!([1, 2, null])
+        );
+    }
+
+    #[test]
+    fn joins_elements() {
+        assert_eq!(
+            eval("strcat_array", &[d(r#"[1,"b",null]"#), Value::string("-")]),
+            serde_json::json!("1-b-")
         );
     }
 

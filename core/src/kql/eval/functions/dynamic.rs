@@ -38,6 +38,11 @@ pub fn call(name: &str, args: &[Value]) -> Result<Option<Value>> {
                 .map_or(Value::Null, |a| Value::Long(a.len() as i64)),
             _ => Value::Null,
         },
+        // Canonical JSON: compact, keys sorted (serde_json's map keeps keys sorted).
+        "dynamic_to_json" => match arg(args, 0) {
+            Value::Null => Value::Null,
+            value => Value::string(&json(&value).to_string()),
+        },
         "gettype" => Value::string(match arg(args, 0) {
             Value::Null => "null",
             Value::Bool(_) => "bool",

@@ -67,6 +67,23 @@ pub fn call(name: &str, args: &[Value]) -> Result<Option<Value>> {
                     .collect(),
             ))
         }
+        "percentrank_tdigest" => {
+            // The share (in percent) of the total weight at or below the value.
+            let Some(values) = sketch::digest_values(&arg(args, 0)) else {
+                return Ok(Some(Value::Null));
+            };
+            let needle = arg(args, 1);
+            let total: f64 = values.iter().map(|(_, w)| w).sum();
+            if needle.is_null() || total <= 0.0 {
+                return Ok(Some(Value::Null));
+            }
+            let below: f64 = values
+                .iter()
+                .filter(|(v, _)| compare(v, &needle).is_some_and(Ordering::is_le))
+                .map(|(_, w)| w)
+                .sum();
+            Value::Real(below * 100.0 / total)
+        }
         "rank_tdigest" => {
             // The rank is the total weight of the values less than or equal to the value.
             let Some(values) = sketch::digest_values(&arg(args, 0)) else {
