@@ -102,15 +102,16 @@ pub fn row_argument_count(name: &str, argument_count: usize) -> usize {
 }
 
 /// Output column names for aggregates whose names come from their arguments:
-/// `percentile_X_50`..., `percentiles_X`, `covariance_X_Y`. `constants` holds each argument's value when it
+/// `percentile_X_50`..., `percentiles_X`, `covariance_X_Y`, take_any's own columns.
+/// `argument_names` holds each argument's column (if any), `constants` holds each argument's value when it
 /// is a constant.
 pub fn column_names(
     name: &str,
-    first_argument: Option<&str>,
-    second_argument: Option<&str>,
+    argument_names: &[Option<&str>],
     constants: &[Option<Value>],
 ) -> Option<Vec<String>> {
-    let column = first_argument.unwrap_or("");
+    let name_of = |i: usize| argument_names.get(i).copied().flatten();
+    let column = name_of(0).unwrap_or("");
     let percents_from = |skip: usize| {
         let values: Vec<Value> = constants.iter().skip(skip).flatten().cloned().collect();
         percentile::percents(&values)
@@ -126,9 +127,14 @@ pub fn column_names(
             .collect(),
         "percentiles_array" => vec![format!("percentiles_{column}")],
         "percentilesw_array" => vec![format!("percentile_{column}")],
-        "take_any" | "take_anyif" => vec![format!("any_{column}")],
+        // take_any(x, y) names its columns after the columns it returns.
+        "take_any" => argument_names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| n.map_or_else(|| format!("any_{}", i + 1), str::to_string))
+            .collect(),
         "covariance" | "covariancep" | "covarianceif" | "covariancepif" => {
-            vec![format!("{name}_{column}_{}", second_argument.unwrap_or(""))]
+            vec![format!("{name}_{column}_{}", name_of(1).unwrap_or(""))]
         }
         _ => return None,
     })
@@ -178,12 +184,20 @@ enum State {
         keep_nulls: bool,
     },
     Bag(serde_json::Map<String, Json>),
-    Any(Option<Value>),
+    /// take_any: a single expression keeps its first non-empty value; several (or `*`)
+    /// keep one whole row.
+    Any {
+        values: Option<Vec<Value>>,
+        is_single: bool,
+        width: usize,
+    },
     /// arg_max / arg_min: the best key and the row values it came with.
     Arg {
         best: Value,
         values: Vec<Value>,
         is_max: bool,
+        /// How many row values come with the key (so empty groups still fill them).
+        width: usize,
     },
     Variance(Variance),
     Covariance(Covariance),
@@ -242,7 +256,7 @@ enum BitOp {
 
 impl Accumulator {
     /// A fresh accumulator for `name` called with `argument_count` arguments.
-    pub fn new(name: &str, argument_count: usize) -> Result<Accumulator> {
+    pub fn new(name: &str, argument_count: usize, extra_count: usize) -> Result<Accumulator> {
         let state = match name {
             "count" | "countif" => State::Count(0),
             "sum" | "sumif" => State::Sum {
@@ -276,11 +290,20 @@ impl Accumulator {
                 keep_nulls: true,
             },
             "make_bag" | "make_bag_if" => State::Bag(serde_json::Map::new()),
-            "take_any" | "take_anyif" => State::Any(None),
+            "take_any" | "take_anyif" => State::Any {
+                values: None,
+                is_single: name == "take_anyif" || argument_count == 1 && extra_count == 0,
+                width: if extra_count > 0 {
+                    extra_count
+                } else {
+                    argument_count.max(1)
+                },
+            },
             "arg_max" | "arg_min" => State::Arg {
                 best: Value::Null,
                 values: Vec::new(),
                 is_max: name == "arg_max",
+                width: extra_count,
             },
             "variance" | "varianceif" => State::Variance(Variance::new(true, false)),
             "variancep" | "variancepif" => State::Variance(Variance::new(false, false)),
@@ -423,15 +446,27 @@ impl Accumulator {
                     }
                 }
             }
-            State::Any(slot) => {
-                if slot.is_none() && !value.is_null() {
-                    *slot = Some(value);
+            State::Any {
+                values, is_single, ..
+            } => {
+                if values.is_some() {
+                    return;
+                }
+                if !*is_single {
+                    *values = Some(if extra.is_empty() {
+                        args
+                    } else {
+                        extra.to_vec()
+                    });
+                } else if !super::functions::is_empty_value(&value) {
+                    *values = Some(vec![value]);
                 }
             }
             State::Arg {
                 best,
                 values,
                 is_max,
+                ..
             } => {
                 let better = match compare(&value, best) {
                     Some(o) => {
@@ -549,8 +584,18 @@ impl Accumulator {
             State::Distinct(set) => Value::Long(set.len() as i64),
             State::Set { items, .. } | State::List { items, .. } => dynamic(Json::Array(items)),
             State::Bag(map) => dynamic(Json::Object(map)),
-            State::Any(slot) => slot.unwrap_or(Value::Null),
-            State::Arg { best, values, .. } => {
+            State::Any { values, width, .. } => {
+                let mut out = values.unwrap_or_default();
+                out.resize(width, Value::Null);
+                return out;
+            }
+            State::Arg {
+                best,
+                mut values,
+                width,
+                ..
+            } => {
+                values.resize(width, Value::Null);
                 let mut out = vec![best];
                 out.extend(values);
                 return out;
@@ -608,7 +653,7 @@ mod tests {
     use super::*;
 
     fn run(name: &str, rows: &[Vec<Value>]) -> Vec<Value> {
-        let mut accumulator = Accumulator::new(name, rows.first().map_or(1, Vec::len)).unwrap();
+        let mut accumulator = Accumulator::new(name, rows.first().map_or(1, Vec::len), 0).unwrap();
         for row in rows {
             accumulator.add(row, &[]);
         }
@@ -663,6 +708,33 @@ mod tests {
             run("sum", &[vec![Value::Long(1)], vec![Value::Real(0.5)]]),
             vec![Value::Real(1.5)]
         );
+    }
+
+    #[test]
+    fn take_any_keeps_one_row_or_first_non_empty() {
+        let rows = vec![
+            vec![Value::string(""), Value::Long(1)],
+            vec![Value::string("b"), Value::Long(2)],
+        ];
+        assert_eq!(
+            run("take_any", &rows),
+            vec![Value::string(""), Value::Long(1)]
+        );
+        let single = vec![
+            vec![Value::Null],
+            vec![Value::string("")],
+            vec![Value::string("c")],
+        ];
+        assert_eq!(run("take_any", &single), vec![Value::string("c")]);
+        let mut star = Accumulator::new("take_any", 1, 2).unwrap();
+        star.add(&[Value::Bool(true)], &[Value::Long(7), Value::Long(8)]);
+        assert_eq!(star.finish(), vec![Value::Long(7), Value::Long(8)]);
+    }
+
+    #[test]
+    fn arg_max_fills_its_columns_when_empty() {
+        let empty = Accumulator::new("arg_max", 2, 2).unwrap();
+        assert_eq!(empty.finish(), vec![Value::Null; 3]);
     }
 
     #[test]

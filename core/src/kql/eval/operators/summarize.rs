@@ -89,6 +89,18 @@ impl Evaluator<'_> {
                         }
                     }
                 }
+            } else if name == "take_any"
+                && args
+                    .iter()
+                    .any(|a| matches!(a.value.kind, ExprKind::Wildcard { .. }))
+            {
+                // take_any(*): every input column but the group keys, from one row.
+                for (c, column) in input.columns.iter().enumerate() {
+                    if !columns.iter().any(|k| k.name == column.name) {
+                        extra_columns.push(c);
+                        columns.push(column.clone());
+                    }
+                }
             } else if let Some(names) = self.aggregate_column_names(&name, item, args) {
                 columns.extend(names.into_iter().map(|name| Column { name, ty: None }));
             } else {
@@ -124,7 +136,11 @@ impl Evaluator<'_> {
                 None => {
                     let mut accumulators = Vec::with_capacity(specs.len());
                     for spec in &specs {
-                        accumulators.push(Accumulator::new(&spec.name, spec.args.len())?);
+                        accumulators.push(Accumulator::new(
+                            &spec.name,
+                            spec.args.len(),
+                            spec.extra_columns.len(),
+                        )?);
                     }
                     groups.insert(fingerprint, keys.len());
                     keys.push(key);
@@ -147,7 +163,11 @@ impl Evaluator<'_> {
             keys.push(Vec::new());
             let mut accumulators = Vec::new();
             for spec in &specs {
-                accumulators.push(Accumulator::new(&spec.name, spec.args.len())?);
+                accumulators.push(Accumulator::new(
+                    &spec.name,
+                    spec.args.len(),
+                    spec.extra_columns.len(),
+                )?);
             }
             states.push(accumulators);
         }
@@ -190,10 +210,10 @@ impl Evaluator<'_> {
         item: &Assignment,
         args: &[Arg],
     ) -> Option<Vec<String>> {
-        let name_of = |i: usize| args.get(i).and_then(|a| column_of(&a.value));
+        let argument_names: Vec<Option<&str>> = args.iter().map(|a| column_of(&a.value)).collect();
         let constants: Vec<Option<Value>> =
             args.iter().map(|a| self.constant(&a.value).ok()).collect();
-        let defaults = aggregate::column_names(name, name_of(0), name_of(1), &constants)?;
+        let defaults = aggregate::column_names(name, &argument_names, &constants)?;
         if item.names.is_empty() {
             return Some(defaults);
         }
