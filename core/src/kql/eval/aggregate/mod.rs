@@ -7,6 +7,7 @@
 //! rest (avg divides by zero: NaN).
 
 mod moments;
+pub mod nested;
 pub mod percentile;
 mod schema;
 pub mod sketch;

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::kql::ast::*;
-use crate::kql::eval::aggregate::{self, is_aggregate, Accumulator};
+use crate::kql::eval::aggregate::{self, is_aggregate, nested, Accumulator};
 use crate::kql::eval::{Column, EvalError, Evaluator, Result, Table};
 use crate::value::Value;
 
@@ -14,6 +14,18 @@ struct AggregateSpec<'a> {
     args: &'a [Arg],
     /// For arg_max/arg_min: indexes of the input columns returned with the best key.
     extra_columns: Vec<usize>,
+}
+
+/// How one `summarize` item becomes columns.
+enum Plan {
+    /// A single aggregate call: its spec's values as they are.
+    Direct(usize),
+    /// An expression over aggregate calls (`sum(x) / count()`): evaluated per group over
+    /// the specs' results, bound to the names in `bindings`.
+    Computed {
+        expr: Expr,
+        bindings: Vec<(String, usize)>,
+    },
 }
 
 impl Evaluator<'_> {
@@ -32,7 +44,42 @@ impl Evaluator<'_> {
             columns.push(Column { name, ty: None });
         }
         let mut specs = Vec::new();
+        let mut plans = Vec::new();
         for (i, item) in aggregates.iter().enumerate() {
+            if nested::aggregate_name(&item.value).is_none() {
+                let (expr, calls) = nested::extract(&item.value, &format!("__aggregate_{i}_"));
+                if calls.is_empty() {
+                    return Err(EvalError::unsupported(
+                        "a summarize expression without an aggregate call",
+                    ));
+                }
+                let mut bindings = Vec::with_capacity(calls.len());
+                for call in calls {
+                    // Only single-value aggregates can stand inside an expression.
+                    if matches!(
+                        call.name.as_str(),
+                        "arg_max" | "arg_min" | "percentiles" | "percentilesw"
+                    ) {
+                        return Err(EvalError::unsupported(format!(
+                            "`{}()` inside an expression",
+                            call.name
+                        )));
+                    }
+                    bindings.push((call.binding, specs.len()));
+                    specs.push(AggregateSpec {
+                        name: call.name,
+                        args: call.args,
+                        extra_columns: Vec::new(),
+                    });
+                }
+                let name = item
+                    .names
+                    .first()
+                    .map_or_else(|| format!("Column{}", i + 1), |n| n.name.clone());
+                columns.push(Column { name, ty: None });
+                plans.push(Plan::Computed { expr, bindings });
+                continue;
+            }
             let ExprKind::Call { callee, args } = &item.value.kind else {
                 return Err(EvalError::unsupported(
                     "an aggregate expression that is not a single aggregate call",
@@ -115,6 +162,7 @@ impl Evaluator<'_> {
                 };
                 columns.push(Column { name, ty: None });
             }
+            plans.push(Plan::Direct(specs.len()));
             specs.push(AggregateSpec {
                 name,
                 args,
@@ -171,11 +219,35 @@ impl Evaluator<'_> {
             }
             states.push(accumulators);
         }
+        let key_columns: Vec<Column> = columns.iter().take(by.len()).cloned().collect();
         let mut table = Table::new(columns);
         for (key, accumulators) in keys.into_iter().zip(states) {
-            let mut row = key;
-            for accumulator in accumulators {
-                row.extend(accumulator.finish());
+            let finished: Vec<Vec<Value>> =
+                accumulators.into_iter().map(Accumulator::finish).collect();
+            let mut row = key.clone();
+            for plan in &plans {
+                match plan {
+                    Plan::Direct(i) => row.extend(finished.get(*i).cloned().unwrap_or_default()),
+                    Plan::Computed { expr, bindings } => {
+                        // The group's keys and aggregate results as a one-row table.
+                        let mut scope = Table::new(key_columns.clone());
+                        let mut values = key.clone();
+                        for (binding, i) in bindings {
+                            scope.columns.push(Column {
+                                name: binding.clone(),
+                                ty: None,
+                            });
+                            values.push(
+                                finished
+                                    .get(*i)
+                                    .and_then(|v| v.first())
+                                    .cloned()
+                                    .unwrap_or(Value::Null),
+                            );
+                        }
+                        row.push(self.scalar(expr, &scope, &values)?);
+                    }
+                }
             }
             table.rows.push(row);
         }
