@@ -79,7 +79,11 @@ fn bag(value: &Value) -> Option<Map<String, Json>> {
     }
 }
 
+/// Paths deeper than this are refused (null), so a crafted key cannot exhaust the stack.
+const MAX_PATH_DEPTH: usize = 128;
+
 /// A key as a path of property names: JSONPath (`$.a.b`, `$['a'].b`) or one plain key.
+/// Empty for a path deeper than [`MAX_PATH_DEPTH`] (nothing matches it).
 fn key_path(key: &str) -> Vec<String> {
     let Some(rest) = key.strip_prefix('$') else {
         return vec![key.to_string()];
@@ -114,6 +118,9 @@ fn key_path(key: &str) -> Vec<String> {
                 path.push(name);
             }
             _ => {}
+        }
+        if path.len() > MAX_PATH_DEPTH {
+            return Vec::new();
         }
     }
     path
@@ -201,6 +208,17 @@ mod tests {
                 &[bag, Value::string("$.key2.n"), Value::Long(1)]
             )["key2"]["n"],
             1
+        );
+    }
+
+    #[test]
+    fn refuses_very_deep_paths() {
+        let deep = format!("${}", ".a".repeat(100_000));
+        assert!(key_path(&deep).is_empty());
+        let bag = d(r#"{"a":1}"#);
+        assert_eq!(
+            eval("bag_set_key", &[bag, Value::string(&deep), Value::Long(1)]),
+            serde_json::json!({"a":1})
         );
     }
 
