@@ -9,6 +9,7 @@ mod datetime;
 mod dynamic;
 mod math;
 mod series;
+mod series_fill;
 mod sketch;
 mod special;
 mod string;
@@ -43,6 +44,9 @@ pub fn call(name: &str, args: &[Value]) -> Result<Value> {
         return Ok(value);
     }
     if let Some(value) = series::call(canonical, args)? {
+        return Ok(value);
+    }
+    if let Some(value) = series_fill::call(canonical, args)? {
         return Ok(value);
     }
     if let Some(value) = binary::call(canonical, args)? {
