@@ -66,7 +66,18 @@ pub(super) enum Compiled<'e> {
 /// Lists longer than this are looked up in a set rather than scanned.
 const SET_LOOKUP_MIN: usize = 16;
 
-/// Functions whose result changes from call to call, or that need the row set.
+/// Functions the interpreter (`expr.rs`) answers itself because they read the row, the
+/// table or a subquery rather than argument values.
+const ROW_AWARE: &[&str] = &[
+    "toscalar",
+    "column_ifexists",
+    "columnifexists",
+    "pack_all",
+    "bag_pack_columns",
+    "column_names_of",
+];
+
+/// Functions whose result changes from call to call.
 fn is_volatile(name: &str) -> bool {
     matches!(name, "rand" | "new_guid" | "newguid")
 }
@@ -233,7 +244,7 @@ impl Evaluator<'_> {
         let name = ident.name.as_str();
         let is_plain_scalar = !matches!(self.lookup(name), Some(Binding::Function(_)))
             && catalog::lookup(name).is_some_and(|info| info.kind == FunctionKind::Scalar)
-            && !matches!(name, "toscalar" | "column_ifexists" | "columnifexists")
+            && !ROW_AWARE.contains(&name)
             && !is_volatile(name)
             && args.iter().all(|a| a.name.is_none());
         if !is_plain_scalar {

@@ -85,11 +85,50 @@ impl Evaluator<'_> {
                 let result = self.table(expr)?;
                 single_value(&result)?
             }
+            // `typeof(long)` as an argument (percentile_tdigest's result type): its name.
+            ExprKind::TypeOf { types } if types.len() == 1 => {
+                Value::string(types.first().map_or("", |t| t.name.as_str()))
+            }
             ExprKind::Wildcard { .. } | ExprKind::TypeOf { .. } | ExprKind::List(_) => {
                 return Err(EvalError::unsupported("this expression as a value"))
             }
             ExprKind::Error => return Err(EvalError::new("the query has syntax errors")),
         })
+    }
+
+    /// When `expr` calls a built-in that returns several columns (`series_stats`...):
+    /// their default names. `extend`, `project` and `print` use it to widen the table.
+    pub(super) fn tuple_columns(&self, expr: &Expr) -> Option<Vec<String>> {
+        let ExprKind::Call { callee, args } = &expr.kind else {
+            return None;
+        };
+        let name = callee.as_name()?;
+        if self.lookup(&name.name).is_some() {
+            return None;
+        }
+        let names: Vec<Option<&str>> = args
+            .iter()
+            .map(|a| a.value.as_name().map(|n| n.name.as_str()))
+            .collect();
+        super::functions::tuple::column_names(&name.name, &names)
+    }
+
+    /// The values of a several-column call (see [`Self::tuple_columns`]) for one row.
+    pub(super) fn tuple_values(
+        &mut self,
+        expr: &Expr,
+        table: &Table,
+        row: &[Value],
+    ) -> Result<Vec<Value>> {
+        let ExprKind::Call { callee, args } = &expr.kind else {
+            return Ok(vec![self.scalar(expr, table, row)?]);
+        };
+        let name = callee.as_name().map_or("", |n| n.name.as_str());
+        let mut values = Vec::with_capacity(args.len());
+        for arg in args {
+            values.push(self.scalar(&arg.value, table, row)?);
+        }
+        super::functions::tuple::call(name, &values)
     }
 
     fn name(&mut self, ident: &Ident, table: &Table, row: &[Value]) -> Result<Value> {
@@ -182,6 +221,38 @@ impl Evaluator<'_> {
                     None => Ok(Value::Null),
                 };
             }
+            // Functions of the row or of a table rather than of values.
+            "pack_all" => {
+                let ignore_null_empty = match args.first() {
+                    Some(arg) => matches!(self.scalar(&arg.value, table, row)?, Value::Bool(true)),
+                    None => false,
+                };
+                return Ok(pack_all(table, row, ignore_null_empty));
+            }
+            "bag_pack_columns" => {
+                let mut bag = serde_json::Map::new();
+                for arg in args {
+                    let Some(key) = arg.value.as_name().map(|n| n.name.clone()) else {
+                        return Err(EvalError::new("bag_pack_columns() takes column names"));
+                    };
+                    let value = self.scalar(&arg.value, table, row)?;
+                    bag.insert(key, value.to_json());
+                }
+                return Ok(Value::Dynamic(Arc::new(serde_json::Value::Object(bag))));
+            }
+            "column_names_of" => {
+                let Some(arg) = args.first() else {
+                    return Err(EvalError::new("column_names_of() needs a table"));
+                };
+                let result = self.table(&arg.value)?;
+                return Ok(Value::Dynamic(Arc::new(serde_json::Value::Array(
+                    result
+                        .columns
+                        .iter()
+                        .map(|c| serde_json::Value::String(c.name.clone()))
+                        .collect(),
+                ))));
+            }
             _ => {}
         }
         let mut values = Vec::with_capacity(args.len());
@@ -190,6 +261,19 @@ impl Evaluator<'_> {
         }
         super::functions::call(name, &values)
     }
+}
+
+/// `pack_all()`: the row as a bag of column name to value, optionally without nulls and
+/// empty strings.
+fn pack_all(table: &Table, row: &[Value], ignore_null_empty: bool) -> Value {
+    let mut bag = serde_json::Map::new();
+    for (column, value) in table.columns.iter().zip(row) {
+        if ignore_null_empty && super::functions::is_empty_value(value) {
+            continue;
+        }
+        bag.insert(column.name.clone(), value.to_json());
+    }
+    Value::Dynamic(Arc::new(serde_json::Value::Object(bag)))
 }
 
 /// The only value of a one-column table (a scalar subquery).

@@ -1,7 +1,11 @@
 //! Scalar functions, by family: `string.rs`, `math.rs`, `conversion.rs`, `dynamic.rs`,
 //! `datetime.rs`, `datetime_format.rs`, `hash.rs`, `encoding.rs`, `punycode.rs`, `ip.rs`,
-//! `url.rs`. Names resolve through the catalog's aliases (`iif` -> `iff`).
+//! `url.rs`, `array.rs`, `bag.rs`, `series*.rs`, `binary.rs`, `units.rs`, `sketch.rs`.
+//! Names resolve through the catalog's aliases (`iif` -> `iff`).
 
+mod array;
+mod bag;
+mod binary;
 mod conversion;
 mod datetime;
 mod datetime_format;
@@ -11,7 +15,13 @@ mod hash;
 mod ip;
 mod math;
 mod punycode;
+mod series;
+mod series_fill;
+mod sketch;
+mod special;
 mod string;
+pub mod tuple;
+mod units;
 mod url;
 
 use super::{EvalError, Result};
@@ -35,6 +45,7 @@ pub fn call(name: &str, args: &[Value]) -> Result<Value> {
     if let Some(value) = datetime::call(canonical, args)? {
         return Ok(value);
     }
+    // Each family answers `None` for names it does not know.
     for family in [
         datetime_format::call,
         hash::call,
@@ -42,6 +53,13 @@ pub fn call(name: &str, args: &[Value]) -> Result<Value> {
         punycode::call,
         ip::call,
         url::call,
+        array::call,
+        bag::call,
+        series::call,
+        series_fill::call,
+        binary::call,
+        units::call,
+        sketch::call,
     ] {
         if let Some(value) = family(canonical, args)? {
             return Ok(value);

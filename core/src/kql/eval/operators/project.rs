@@ -37,36 +37,56 @@ impl Evaluator<'_> {
         } else {
             Vec::new()
         };
-        let mut targets = Vec::with_capacity(items.len());
+        // Each item fills one column, or several for a function returning a tuple.
+        let mut targets: Vec<(Vec<usize>, bool)> = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
-            let name = match item.names.as_slice() {
-                [] => column_name(&item.value, i),
-                [name] => name.name.clone(),
-                _ => return Err(EvalError::unsupported("tuple assignment in project/extend")),
-            };
-            let index = match columns.iter().position(|c| c.name == name) {
-                Some(index) => index,
-                None => {
-                    columns.push(Column { name, ty: None });
-                    columns.len() - 1
+            let tuple = self.tuple_columns(&item.value);
+            let is_tuple = tuple.is_some();
+            let given: Vec<String> = item.names.iter().map(|n| n.name.clone()).collect();
+            let names = match tuple {
+                Some(defaults) => {
+                    let mut names = given;
+                    names.extend(defaults.into_iter().skip(names.len()));
+                    names
                 }
+                None => match given.as_slice() {
+                    [] => vec![column_name(&item.value, i)],
+                    [_] => given,
+                    _ => return Err(EvalError::unsupported("tuple assignment in project/extend")),
+                },
             };
-            targets.push(index);
+            let mut indexes = Vec::with_capacity(names.len());
+            for name in names {
+                indexes.push(match columns.iter().position(|c| c.name == name) {
+                    Some(index) => index,
+                    None => {
+                        columns.push(Column { name, ty: None });
+                        columns.len() - 1
+                    }
+                });
+            }
+            targets.push((indexes, is_tuple));
         }
         let mut rows = Vec::with_capacity(input.rows.len());
         for row in &input.rows {
             let mut out: Vec<Value> = if is_extend { row.clone() } else { Vec::new() };
             out.resize(columns.len(), Value::Null);
-            for (item, &index) in items.iter().zip(&targets) {
-                let value = self.scalar(&item.value, input, row)?;
-                if let Some(slot) = out.get_mut(index) {
-                    *slot = value;
+            for (item, (indexes, is_tuple)) in items.iter().zip(&targets) {
+                let values = if *is_tuple {
+                    self.tuple_values(&item.value, input, row)?
+                } else {
+                    vec![self.scalar(&item.value, input, row)?]
+                };
+                for (&index, value) in indexes.iter().zip(values) {
+                    if let Some(slot) = out.get_mut(index) {
+                        *slot = value;
+                    }
                 }
             }
             rows.push(out);
         }
         let mut table = Table { columns, rows };
-        for &index in &targets {
+        for &index in targets.iter().flat_map(|(indexes, _)| indexes) {
             if let Some(column) = table.columns.get_mut(index) {
                 column.ty = None;
             }

@@ -10,6 +10,18 @@ impl Evaluator<'_> {
         let mut table = Table::default();
         let mut row = Vec::with_capacity(columns.len());
         for (i, column) in columns.iter().enumerate() {
+            // A function returning a tuple prints one column per field.
+            if let Some(defaults) = self.tuple_columns(&column.value) {
+                let mut names: Vec<String> = column.names.iter().map(|n| n.name.clone()).collect();
+                names.extend(defaults.into_iter().skip(names.len()));
+                let empty = Table::default();
+                let values = self.tuple_values(&column.value, &empty, &[])?;
+                for (name, value) in names.into_iter().zip(values) {
+                    table.columns.push(Column { name, ty: None });
+                    row.push(value);
+                }
+                continue;
+            }
             let name = match column.names.first() {
                 Some(name) => name.name.clone(),
                 None => format!("print_{i}"),

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::kql::ast::*;
-use crate::kql::eval::aggregate::{is_aggregate, Accumulator};
+use crate::kql::eval::aggregate::{self, is_aggregate, nested, Accumulator};
 use crate::kql::eval::{Column, EvalError, Evaluator, Result, Table};
 use crate::value::Value;
 
@@ -14,6 +14,18 @@ struct AggregateSpec<'a> {
     args: &'a [Arg],
     /// For arg_max/arg_min: indexes of the input columns returned with the best key.
     extra_columns: Vec<usize>,
+}
+
+/// How one `summarize` item becomes columns.
+enum Plan {
+    /// A single aggregate call: its spec's values as they are.
+    Direct(usize),
+    /// An expression over aggregate calls (`sum(x) / count()`): evaluated per group over
+    /// the specs' results, bound to the names in `bindings`.
+    Computed {
+        expr: Expr,
+        bindings: Vec<(String, usize)>,
+    },
 }
 
 impl Evaluator<'_> {
@@ -32,7 +44,42 @@ impl Evaluator<'_> {
             columns.push(Column { name, ty: None });
         }
         let mut specs = Vec::new();
+        let mut plans = Vec::new();
         for (i, item) in aggregates.iter().enumerate() {
+            if nested::aggregate_name(&item.value).is_none() {
+                let (expr, calls) = nested::extract(&item.value, &format!("__aggregate_{i}_"));
+                if calls.is_empty() {
+                    return Err(EvalError::unsupported(
+                        "a summarize expression without an aggregate call",
+                    ));
+                }
+                let mut bindings = Vec::with_capacity(calls.len());
+                for call in calls {
+                    // Only single-value aggregates can stand inside an expression.
+                    if matches!(
+                        call.name.as_str(),
+                        "arg_max" | "arg_min" | "percentiles" | "percentilesw"
+                    ) {
+                        return Err(EvalError::unsupported(format!(
+                            "`{}()` inside an expression",
+                            call.name
+                        )));
+                    }
+                    bindings.push((call.binding, specs.len()));
+                    specs.push(AggregateSpec {
+                        name: call.name,
+                        args: call.args,
+                        extra_columns: Vec::new(),
+                    });
+                }
+                let name = item
+                    .names
+                    .first()
+                    .map_or_else(|| format!("Column{}", i + 1), |n| n.name.clone());
+                columns.push(Column { name, ty: None });
+                plans.push(Plan::Computed { expr, bindings });
+                continue;
+            }
             let ExprKind::Call { callee, args } = &item.value.kind else {
                 return Err(EvalError::unsupported(
                     "an aggregate expression that is not a single aggregate call",
@@ -89,14 +136,25 @@ impl Evaluator<'_> {
                         }
                     }
                 }
+            } else if name == "take_any"
+                && args
+                    .iter()
+                    .any(|a| matches!(a.value.kind, ExprKind::Wildcard { .. }))
+            {
+                // take_any(*): every input column but the group keys, from one row.
+                for (c, column) in input.columns.iter().enumerate() {
+                    if !columns.iter().any(|k| k.name == column.name) {
+                        extra_columns.push(c);
+                        columns.push(column.clone());
+                    }
+                }
+            } else if let Some(names) = self.aggregate_column_names(&name, item, args) {
+                columns.extend(names.into_iter().map(|name| Column { name, ty: None }));
             } else {
                 let name = match item.names.first() {
                     Some(n) => n.name.clone(),
                     None => {
-                        let first = args
-                            .first()
-                            .and_then(|a| a.value.as_name())
-                            .map(|n| n.name.as_str());
+                        let first = args.first().and_then(|a| column_of(&a.value));
                         crate::kql::functions::lookup(&written)
                             .and_then(|info| info.default_column_name(first, args.len()))
                             .unwrap_or_else(|| format!("Column{}", i + 1))
@@ -104,6 +162,7 @@ impl Evaluator<'_> {
                 };
                 columns.push(Column { name, ty: None });
             }
+            plans.push(Plan::Direct(specs.len()));
             specs.push(AggregateSpec {
                 name,
                 args,
@@ -125,8 +184,11 @@ impl Evaluator<'_> {
                 None => {
                     let mut accumulators = Vec::with_capacity(specs.len());
                     for spec in &specs {
-                        let limit = self.aggregate_limit(spec)?;
-                        accumulators.push(Accumulator::new(&spec.name, limit)?);
+                        accumulators.push(Accumulator::new(
+                            &spec.name,
+                            spec.args.len(),
+                            spec.extra_columns.len(),
+                        )?);
                     }
                     groups.insert(fingerprint, keys.len());
                     keys.push(key);
@@ -135,15 +197,13 @@ impl Evaluator<'_> {
                 }
             };
             for (spec, accumulator) in specs.iter().zip(states[index].iter_mut()) {
-                let (value, include) = self.aggregate_input(spec, input, row)?;
-                if include {
-                    let extra: Vec<Value> = spec
-                        .extra_columns
-                        .iter()
-                        .map(|&c| row.get(c).cloned().unwrap_or(Value::Null))
-                        .collect();
-                    accumulator.add(&value, &extra);
-                }
+                let values = self.aggregate_arguments(spec, input, row)?;
+                let extra: Vec<Value> = spec
+                    .extra_columns
+                    .iter()
+                    .map(|&c| row.get(c).cloned().unwrap_or(Value::Null))
+                    .collect();
+                accumulator.add(&values, &extra);
             }
         }
         // Without `by`, an empty input still yields one row (count() = 0).
@@ -151,15 +211,43 @@ impl Evaluator<'_> {
             keys.push(Vec::new());
             let mut accumulators = Vec::new();
             for spec in &specs {
-                accumulators.push(Accumulator::new(&spec.name, None)?);
+                accumulators.push(Accumulator::new(
+                    &spec.name,
+                    spec.args.len(),
+                    spec.extra_columns.len(),
+                )?);
             }
             states.push(accumulators);
         }
+        let key_columns: Vec<Column> = columns.iter().take(by.len()).cloned().collect();
         let mut table = Table::new(columns);
         for (key, accumulators) in keys.into_iter().zip(states) {
-            let mut row = key;
-            for accumulator in accumulators {
-                row.extend(accumulator.finish());
+            let finished: Vec<Vec<Value>> =
+                accumulators.into_iter().map(Accumulator::finish).collect();
+            let mut row = key.clone();
+            for plan in &plans {
+                match plan {
+                    Plan::Direct(i) => row.extend(finished.get(*i).cloned().unwrap_or_default()),
+                    Plan::Computed { expr, bindings } => {
+                        // The group's keys and aggregate results as a one-row table.
+                        let mut scope = Table::new(key_columns.clone());
+                        let mut values = key.clone();
+                        for (binding, i) in bindings {
+                            scope.columns.push(Column {
+                                name: binding.clone(),
+                                ty: None,
+                            });
+                            values.push(
+                                finished
+                                    .get(*i)
+                                    .and_then(|v| v.first())
+                                    .cloned()
+                                    .unwrap_or(Value::Null),
+                            );
+                        }
+                        row.push(self.scalar(expr, &scope, &values)?);
+                    }
+                }
             }
             table.rows.push(row);
         }
@@ -167,50 +255,55 @@ impl Evaluator<'_> {
         Ok(table)
     }
 
-    /// The value an aggregate sees for a row, and whether the row counts (`*if` forms).
-    fn aggregate_input(
+    /// An aggregate's argument values for a row (`*` stands as `true`); the accumulator
+    /// knows which is the predicate, a limit or a percentile.
+    fn aggregate_arguments(
         &mut self,
         spec: &AggregateSpec<'_>,
         input: &Table,
         row: &[Value],
-    ) -> Result<(Value, bool)> {
-        let value_of = |this: &mut Self, i: usize| -> Result<Value> {
-            match spec.args.get(i) {
-                Some(arg) if !matches!(arg.value.kind, ExprKind::Wildcard { .. }) => {
-                    this.scalar(&arg.value, input, row)
-                }
-                _ => Ok(Value::Bool(true)),
-            }
-        };
-        Ok(match spec.name.as_str() {
-            "count" => (Value::Bool(true), true),
-            "countif" => (
-                Value::Bool(true),
-                matches!(value_of(self, 0)?, Value::Bool(true)),
-            ),
-            "sumif" | "avgif" | "dcountif" | "make_set_if" | "make_list_if" | "make_bag_if"
-            | "varianceif" | "stdevif" => {
-                let condition = matches!(value_of(self, 1)?, Value::Bool(true));
-                (value_of(self, 0)?, condition)
-            }
-            _ => (value_of(self, 0)?, true),
-        })
+    ) -> Result<Vec<Value>> {
+        let count = aggregate::row_argument_count(&spec.name, spec.args.len());
+        let mut values = Vec::with_capacity(count);
+        for arg in spec.args.iter().take(count) {
+            values.push(match arg.value.kind {
+                ExprKind::Wildcard { .. } => Value::Bool(true),
+                _ => self.scalar(&arg.value, input, row)?,
+            });
+        }
+        Ok(values)
     }
 
-    /// make_set(x, N) / make_list(x, N): the optional size limit.
-    fn aggregate_limit(&mut self, spec: &AggregateSpec<'_>) -> Result<Option<usize>> {
-        let position = match spec.name.as_str() {
-            "make_set" | "make_list" => 1,
-            "make_set_if" | "make_list_if" => 2,
-            _ => return Ok(None),
-        };
-        match spec.args.get(position) {
-            Some(arg) => Ok(
-                crate::kql::eval::scalar::as_i64(&self.constant(&arg.value)?)
-                    .and_then(|n| usize::try_from(n).ok()),
-            ),
-            None => Ok(None),
+    /// Column names for aggregates named after their arguments (`percentile_X_95`...):
+    /// the written names when given, else the aggregate's own.
+    fn aggregate_column_names(
+        &mut self,
+        name: &str,
+        item: &Assignment,
+        args: &[Arg],
+    ) -> Option<Vec<String>> {
+        let argument_names: Vec<Option<&str>> = args.iter().map(|a| column_of(&a.value)).collect();
+        let constants: Vec<Option<Value>> =
+            args.iter().map(|a| self.constant(&a.value).ok()).collect();
+        let defaults = aggregate::column_names(name, &argument_names, &constants)?;
+        if item.names.is_empty() {
+            return Some(defaults);
         }
+        let mut names: Vec<String> = item.names.iter().map(|n| n.name.clone()).collect();
+        if names.len() < defaults.len() {
+            names.extend(defaults.into_iter().skip(names.len()));
+        }
+        Some(names)
+    }
+}
+
+/// The column an aggregate argument is named after: the column itself, or the column
+/// inside nested calls (`buildschema(todynamic(tostring(x)))` names `schema_x`).
+fn column_of(expr: &Expr) -> Option<&str> {
+    match &expr.kind {
+        ExprKind::Name(ident) => Some(ident.name.as_str()),
+        ExprKind::Call { args, .. } => args.first().and_then(|a| column_of(&a.value)),
+        _ => None,
     }
 }
 
