@@ -1,9 +1,11 @@
 //! Scalar functions, by family: `string.rs`, `math.rs`, `conversion.rs`, `dynamic.rs`,
-//! `datetime.rs`. Names resolve through the catalog's aliases (`iif` -> `iff`).
+//! `datetime.rs`, `geo/` (behind the `geo` feature). Names resolve through the catalog's aliases (`iif` -> `iff`).
 
 mod conversion;
 mod datetime;
 mod dynamic;
+#[cfg(feature = "geo")]
+mod geo;
 mod math;
 mod string;
 
@@ -26,6 +28,10 @@ pub fn call(name: &str, args: &[Value]) -> Result<Value> {
         return Ok(value);
     }
     if let Some(value) = datetime::call(canonical, args)? {
+        return Ok(value);
+    }
+    #[cfg(feature = "geo")]
+    if let Some(value) = geo::call(canonical, args)? {
         return Ok(value);
     }
     if let Some(value) = logic(canonical, args)? {

@@ -1,0 +1,367 @@
+//! Functions of polygons (GeoJSON Polygon / MultiPolygon): containment, distance, area,
+//! perimeter, centroid, densify and simplify, and intersection tests.
+
+use super::lines::{densify, douglas_peucker};
+use super::points::point_arg;
+use super::shape::{self, Polygons};
+use super::sphere::{
+    angle, closest_on_edge, edge_crossing, ring_area, ring_contains, ring_moment, LonLat, Vec3,
+    EARTH_RADIUS,
+};
+use super::{dynamic, is_given, number, real};
+use crate::kql::eval::{EvalError, Result};
+use crate::value::Value;
+
+const DEFAULT_TOLERANCE: f64 = 10.0;
+
+pub fn call(name: &str, args: &[Value]) -> Result<Option<Value>> {
+    let polygons_at = |i: usize| shape::geometry(args.get(i)).and_then(|g| shape::polygons(&g));
+    let lines_at = |i: usize| shape::geometry(args.get(i)).and_then(|g| shape::lines(&g));
+    Ok(Some(match name {
+        "geo_point_in_polygon" => match (point_arg(args, 0), polygons_at(2)) {
+            (Some(p), Some(polygons)) => Value::Bool(contains(&polygons, p.to_vec())),
+            _ => Value::Null,
+        },
+        "geo_distance_point_to_polygon" => match (point_arg(args, 0), polygons_at(2)) {
+            (Some(p), Some(polygons)) => {
+                let v = p.to_vec();
+                let d = if contains(&polygons, v) {
+                    0.0
+                } else {
+                    closest_on_boundary(&polygons, v).1
+                };
+                real(Some(d * EARTH_RADIUS))
+            }
+            _ => Value::Null,
+        },
+        "geo_closest_point_on_polygon" => match (point_arg(args, 0), polygons_at(2)) {
+            (Some(p), Some(polygons)) => {
+                let v = p.to_vec();
+                let c = if contains(&polygons, v) {
+                    p
+                } else {
+                    closest_on_boundary(&polygons, v).0.to_lonlat()
+                };
+                dynamic(shape::point(c))
+            }
+            _ => Value::Null,
+        },
+        "geo_polygon_area" => match polygons_at(0) {
+            Some(polygons) => {
+                let area: f64 = polygons
+                    .iter()
+                    .map(|rings| {
+                        let mut rings = rings.iter().map(|r| ring_area(&closed_vectors(r)));
+                        let outer = rings.next().unwrap_or(0.0);
+                        outer - rings.sum::<f64>()
+                    })
+                    .sum();
+                real(Some(area * EARTH_RADIUS * EARTH_RADIUS))
+            }
+            None => Value::Null,
+        },
+        "geo_polygon_perimeter" => match polygons_at(0) {
+            Some(polygons) => {
+                let length: f64 = polygons
+                    .iter()
+                    .flatten()
+                    .map(|ring| {
+                        let v = closed_vectors(ring);
+                        v.windows(2)
+                            .filter_map(|w| match w {
+                                [a, b] => Some(angle(*a, *b)),
+                                _ => None,
+                            })
+                            .sum::<f64>()
+                    })
+                    .sum();
+                real(Some(length * EARTH_RADIUS))
+            }
+            None => Value::Null,
+        },
+        "geo_polygon_centroid" => match polygons_at(0).and_then(|p| centroid(&p)) {
+            Some(c) => dynamic(shape::point(c.to_lonlat())),
+            None => Value::Null,
+        },
+        "geo_polygon_densify" => match (polygons_at(0), tolerance_arg(args, 1)) {
+            (Some(polygons), Some(t)) => {
+                let dense: Polygons = polygons
+                    .iter()
+                    .map(|rings| {
+                        rings
+                            .iter()
+                            .map(|ring| {
+                                let mut closed = ring.clone();
+                                closed.extend(ring.first().copied());
+                                let mut out = densify(&closed, t);
+                                out.pop();
+                                out
+                            })
+                            .collect()
+                    })
+                    .collect();
+                dynamic(shape::polygons_json(&dense))
+            }
+            _ => Value::Null,
+        },
+        "geo_polygon_simplify" => match (polygons_at(0), tolerance_arg(args, 1)) {
+            (Some(polygons), Some(t)) => {
+                let simple: Option<Polygons> = polygons
+                    .iter()
+                    .map(|rings| rings.iter().map(|r| simplify_ring(r, t)).collect())
+                    .collect();
+                simple.map_or(Value::Null, |s| dynamic(shape::polygons_json(&s)))
+            }
+            _ => Value::Null,
+        },
+        "geo_intersects_2polygons" => match (polygons_at(0), polygons_at(1)) {
+            (Some(a), Some(b)) => Value::Bool(polygons_intersect(&a, &b)),
+            _ => Value::Null,
+        },
+        "geo_intersection_2polygons" => match (polygons_at(0), polygons_at(1)) {
+            (Some(a), Some(b)) if !polygons_intersect(&a, &b) => dynamic(shape::empty_collection()),
+            (Some(_), Some(_)) => {
+                return Err(EvalError::unsupported(
+                    "`geo_intersection_2polygons()` of polygons that meet",
+                ))
+            }
+            _ => Value::Null,
+        },
+        "geo_intersects_line_with_polygon" => match (lines_at(0), polygons_at(1)) {
+            (Some(lines), Some(polygons)) => {
+                let touches = lines
+                    .iter()
+                    .flatten()
+                    .any(|p| contains(&polygons, p.to_vec()))
+                    || boundary_edges(&polygons).any(|(c, d)| {
+                        line_edges(&lines).any(|(a, b)| edge_crossing(a, b, c, d).is_some())
+                    });
+                Value::Bool(touches)
+            }
+            _ => Value::Null,
+        },
+        "geo_intersection_line_with_polygon" => match (lines_at(0), polygons_at(1)) {
+            (Some(lines), Some(polygons)) => {
+                let pieces = clip_lines(&lines, &polygons);
+                dynamic(if pieces.is_empty() {
+                    shape::empty_collection()
+                } else {
+                    shape::lines_json(&pieces)
+                })
+            }
+            _ => Value::Null,
+        },
+        "geo_polygon_buffer" | "geo_polygon_to_s2cells" | "geo_polygon_to_h3cells" => {
+            if polygons_at(0).is_none() {
+                Value::Null
+            } else {
+                // Buffers and coverings depend on S2/H3 algorithms not reproduced yet.
+                return Err(EvalError::unsupported(format!("function `{name}()`")));
+            }
+        }
+        "geo_union_polygons_array" | "geo_simplify_polygons_array" => {
+            let all_valid = match args.first() {
+                Some(Value::Dynamic(d)) => d
+                    .as_array()
+                    .is_some_and(|items| items.iter().all(|g| shape::polygons(g).is_some())),
+                _ => false,
+            };
+            if all_valid {
+                return Err(EvalError::unsupported(format!("function `{name}()`")));
+            }
+            Value::Null
+        }
+        _ => return Ok(None),
+    }))
+}
+
+fn tolerance_arg(args: &[Value], i: usize) -> Option<f64> {
+    if is_given(args, i) {
+        number(args, i).filter(|t| *t > 0.0 && t.is_finite())
+    } else {
+        Some(DEFAULT_TOLERANCE)
+    }
+}
+
+fn vectors(ring: &[LonLat]) -> Vec<Vec3> {
+    ring.iter().map(|p| p.to_vec()).collect()
+}
+
+fn closed_vectors(ring: &[LonLat]) -> Vec<Vec3> {
+    let mut v = vectors(ring);
+    if let Some(&first) = v.first() {
+        v.push(first);
+    }
+    v
+}
+
+/// Inside a polygon's outer ring and outside its holes, for any of the polygons.
+pub fn contains(polygons: &Polygons, p: Vec3) -> bool {
+    polygons.iter().any(|rings| {
+        let mut rings = rings.iter().map(|r| ring_contains(&vectors(r), p));
+        rings.next().unwrap_or(false) && !rings.any(|inside_hole| inside_hole)
+    })
+}
+
+/// Every edge of every ring, closing edges included.
+fn boundary_edges(polygons: &Polygons) -> impl Iterator<Item = (Vec3, Vec3)> + '_ {
+    polygons.iter().flatten().flat_map(|ring| {
+        let v = closed_vectors(ring);
+        (0..v.len().saturating_sub(1))
+            .filter_map(move |i| Some((*v.get(i)?, *v.get(i + 1)?)))
+            .collect::<Vec<_>>()
+    })
+}
+
+fn line_edges(lines: &[Vec<LonLat>]) -> impl Iterator<Item = (Vec3, Vec3)> + '_ {
+    lines.iter().flat_map(|l| {
+        l.windows(2).filter_map(|w| match w {
+            [a, b] => Some((a.to_vec(), b.to_vec())),
+            _ => None,
+        })
+    })
+}
+
+/// The boundary point closest to `p` and its distance in radians.
+fn closest_on_boundary(polygons: &Polygons, p: Vec3) -> (Vec3, f64) {
+    let mut best = (p, f64::INFINITY);
+    for (a, b) in boundary_edges(polygons) {
+        let c = closest_on_edge(p, a, b);
+        let d = angle(p, c);
+        if d < best.1 {
+            best = (c, d);
+        }
+    }
+    best
+}
+
+/// The area-weighted centroid: the sum of the rings' moments, holes subtracted.
+fn centroid(polygons: &Polygons) -> Option<Vec3> {
+    let mut sum = Vec3::new(0.0, 0.0, 0.0);
+    for rings in polygons {
+        for (k, ring) in rings.iter().enumerate() {
+            let moment = ring_moment(&vectors(ring));
+            sum = if k == 0 {
+                sum.add(moment)
+            } else {
+                sum.sub(moment)
+            };
+        }
+    }
+    (sum.norm() > 0.0).then(|| sum.normalize())
+}
+
+/// Douglas-Peucker over the closed ring; None when fewer than three vertices remain.
+fn simplify_ring(ring: &[LonLat], tolerance: f64) -> Option<Vec<LonLat>> {
+    let closed = closed_vectors(ring);
+    let last = closed.len().checked_sub(1)?;
+    let mut keep = vec![false; closed.len()];
+    *keep.first_mut()? = true;
+    *keep.get_mut(last)? = true;
+    douglas_peucker(&closed, 0, last, tolerance / EARTH_RADIUS, &mut keep);
+    let out: Vec<LonLat> = ring
+        .iter()
+        .zip(&keep)
+        .filter(|(_, k)| **k)
+        .map(|(p, _)| *p)
+        .collect();
+    (out.len() >= 3).then_some(out)
+}
+
+fn polygons_intersect(a: &Polygons, b: &Polygons) -> bool {
+    let vertex_inside = |x: &Polygons, y: &Polygons| {
+        x.iter()
+            .flatten()
+            .flatten()
+            .any(|p| contains(y, p.to_vec()))
+    };
+    vertex_inside(a, b)
+        || vertex_inside(b, a)
+        || boundary_edges(a)
+            .any(|(p, q)| boundary_edges(b).any(|(r, s)| edge_crossing(p, q, r, s).is_some()))
+}
+
+/// The parts of the lines inside the polygons: each edge cut where it crosses the boundary,
+/// keeping the pieces whose midpoints are inside.
+fn clip_lines(lines: &[Vec<LonLat>], polygons: &Polygons) -> Vec<Vec<LonLat>> {
+    let mut pieces: Vec<Vec<LonLat>> = Vec::new();
+    let mut current: Vec<LonLat> = Vec::new();
+    for line in lines {
+        for w in line.windows(2) {
+            let [a, b] = w else { continue };
+            let (va, vb) = (a.to_vec(), b.to_vec());
+            let mut cuts: Vec<(f64, Vec3)> = boundary_edges(polygons)
+                .filter_map(|(c, d)| edge_crossing(va, vb, c, d))
+                .map(|x| (angle(va, x), x))
+                .collect();
+            cuts.sort_by(|x, y| x.0.total_cmp(&y.0));
+            let mut stops: Vec<(Vec3, LonLat)> = vec![(va, *a)];
+            stops.extend(cuts.into_iter().map(|(_, x)| (x, x.to_lonlat())));
+            stops.push((vb, *b));
+            for s in stops.windows(2) {
+                let [(p, lp), (q, lq)] = s else { continue };
+                if angle(*p, *q) == 0.0 {
+                    continue;
+                }
+                if contains(polygons, p.add(*q).normalize()) {
+                    if current.last() != Some(lp) {
+                        if current.len() >= 2 {
+                            pieces.push(std::mem::take(&mut current));
+                        }
+                        current = vec![*lp];
+                    }
+                    current.push(*lq);
+                } else if current.len() >= 2 {
+                    pieces.push(std::mem::take(&mut current));
+                } else {
+                    current.clear();
+                }
+            }
+        }
+        if current.len() >= 2 {
+            pieces.push(std::mem::take(&mut current));
+        }
+        current.clear();
+    }
+    pieces
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn polygon(json: serde_json::Value) -> Polygons {
+        shape::polygons(&json).unwrap_or_default()
+    }
+
+    #[test]
+    fn holes_are_outside() {
+        let p = polygon(json!({"type": "Polygon", "coordinates": [
+            [[0,0],[10,0],[10,10],[0,10],[0,0]],
+            [[4,4],[6,4],[6,6],[4,6],[4,4]]]}));
+        assert!(contains(&p, LonLat { lon: 2.0, lat: 2.0 }.to_vec()));
+        assert!(!contains(&p, LonLat { lon: 5.0, lat: 5.0 }.to_vec()));
+    }
+
+    #[test]
+    fn simplify_keeps_the_far_vertices() {
+        let ring = [
+            LonLat { lon: 0.0, lat: 0.0 },
+            LonLat {
+                lon: 0.5,
+                lat: 0.000_001,
+            },
+            LonLat { lon: 1.0, lat: 0.0 },
+            LonLat { lon: 1.0, lat: 1.0 },
+        ];
+        assert_eq!(simplify_ring(&ring, 10.0).map(|r| r.len()), Some(3));
+    }
+
+    #[test]
+    fn disjoint_polygons_do_not_intersect() {
+        let a = polygon(json!({"type": "Polygon", "coordinates": [[[2,45],[0,45],[1,44],[2,45]]]}));
+        let b = polygon(json!({"type": "Polygon", "coordinates": [[[3,44],[3,45],[2,43],[3,44]]]}));
+        assert!(!polygons_intersect(&a, &b));
+    }
+}
