@@ -1,5 +1,5 @@
 //! Geospatial functions (`geo_*`), by the shape they work on: `points.rs`, `lines.rs`,
-//! `polygons.rs`, and the cell systems `geohash.rs`, `s2cell.rs`, `h3cell.rs`.
+//! `polygons.rs`, the cell systems `geohash.rs`, `s2cell.rs`, `h3cell.rs`, and `wkt.rs`.
 //!
 //! Kusto models the Earth as a sphere of radius 6371010 m (S2's) unless a function takes
 //! `use_spheroid`, and every edge is a geodesic (great-circle arc), not a straight line in
@@ -15,6 +15,7 @@ mod polygons;
 mod s2cell;
 mod shape;
 mod sphere;
+mod wkt;
 
 use crate::kql::eval::Result;
 use crate::value::Value;
@@ -30,6 +31,7 @@ pub fn call(name: &str, args: &[Value]) -> Result<Option<Value>> {
         geohash::call,
         s2cell::call,
         h3cell::call,
+        wkt::call,
     ] {
         if let Some(value) = family(name, args)? {
             return Ok(Some(value));

@@ -120,11 +120,17 @@ pub fn call(name: &str, args: &[Value]) -> Result<Option<Value>> {
         },
         "geo_intersection_2polygons" => match (polygons_at(0), polygons_at(1)) {
             (Some(a), Some(b)) if !polygons_intersect(&a, &b) => dynamic(shape::empty_collection()),
-            (Some(_), Some(_)) => {
-                return Err(EvalError::unsupported(
-                    "`geo_intersection_2polygons()` of polygons that meet",
-                ))
-            }
+            (Some(a), Some(b)) => match touching_points(&a, &b) {
+                Some(points) => dynamic(match points.as_slice() {
+                    [one] => shape::point(*one),
+                    many => shape::multi_point(many),
+                }),
+                None => {
+                    return Err(EvalError::unsupported(
+                        "`geo_intersection_2polygons()` of overlapping polygons",
+                    ))
+                }
+            },
             _ => Value::Null,
         },
         "geo_intersects_line_with_polygon" => match (lines_at(0), polygons_at(1)) {
@@ -281,6 +287,56 @@ fn polygons_intersect(a: &Polygons, b: &Polygons) -> bool {
             .any(|(p, q)| boundary_edges(b).any(|(r, s)| edge_crossing(p, q, r, s).is_some()))
 }
 
+/// When two polygons meet only at shared vertices, those vertices; None when their
+/// interiors or edges overlap (an area or line intersection, not computed here).
+fn touching_points(a: &Polygons, b: &Polygons) -> Option<Vec<LonLat>> {
+    let vertices =
+        |x: &Polygons| -> Vec<LonLat> { x.iter().flatten().flatten().copied().collect() };
+    let (va, vb) = (vertices(a), vertices(b));
+    // Every crossing must be a vertex of both polygons; any other crossing means the
+    // boundaries pass through each other.
+    let mut points: Vec<LonLat> = Vec::new();
+    for (p, q) in boundary_edges(a) {
+        for (r, s) in boundary_edges(b) {
+            if let Some(x) = edge_crossing(p, q, r, s) {
+                let is_vertex = |vs: &[LonLat]| vs.iter().any(|v| angle(v.to_vec(), x) < 1e-12);
+                if !is_vertex(&va) || !is_vertex(&vb) {
+                    return None;
+                }
+                let point = x.to_lonlat();
+                let shared = va
+                    .iter()
+                    .find(|v| angle(v.to_vec(), x) < 1e-12)
+                    .copied()
+                    .unwrap_or(point);
+                if !points.contains(&shared) {
+                    points.push(shared);
+                }
+            }
+        }
+    }
+    // An edge whose midpoint lies inside the other polygon (shared edges, one polygon
+    // inside the other) means more than points in common.
+    let midpoint_inside = |x: &Polygons, y: &Polygons| {
+        boundary_edges(x).any(|(p, q)| contains(y, p.add(q).normalize()))
+    };
+    let strictly_inside = |vs: &[LonLat], y: &Polygons| {
+        vs.iter().any(|v| {
+            let p = v.to_vec();
+            contains(y, p) && closest_on_boundary(y, p).1 > 1e-12
+        })
+    };
+    if points.is_empty()
+        || midpoint_inside(a, b)
+        || midpoint_inside(b, a)
+        || strictly_inside(&va, b)
+        || strictly_inside(&vb, a)
+    {
+        return None;
+    }
+    Some(points)
+}
+
 /// The parts of the lines inside the polygons: each edge cut where it crosses the boundary,
 /// keeping the pieces whose midpoints are inside.
 fn clip_lines(lines: &[Vec<LonLat>], polygons: &Polygons) -> Vec<Vec<LonLat>> {
@@ -356,6 +412,21 @@ mod tests {
             LonLat { lon: 1.0, lat: 1.0 },
         ];
         assert_eq!(simplify_ring(&ring, 10.0).map(|r| r.len()), Some(3));
+    }
+
+    #[test]
+    fn polygons_touching_at_a_vertex_meet_in_a_point() {
+        let a = polygon(json!({"type": "Polygon", "coordinates": [[[2,45],[0,45],[1,44],[2,45]]]}));
+        let b = polygon(json!({"type": "Polygon", "coordinates": [[[3,44],[2,45],[2,43],[3,44]]]}));
+        assert_eq!(
+            touching_points(&a, &b),
+            Some(vec![LonLat {
+                lon: 2.0,
+                lat: 45.0
+            }])
+        );
+        let c = polygon(json!({"type": "Polygon", "coordinates": [[[0,44],[3,44],[1,46],[0,44]]]}));
+        assert_eq!(touching_points(&a, &c), None);
     }
 
     #[test]
