@@ -4,8 +4,8 @@
 use super::points::{point_arg, spheroid_arg};
 use super::shape::{self, Lines};
 use super::sphere::{
-    angle, closest_on_edge, distance_to_edge, edge_crossing, interpolate, LonLat, Vec3,
-    EARTH_RADIUS,
+    angle, closest_on_edge, distance_to_edge, edge_crossing, edge_overlap, interpolate, LonLat,
+    Vec3, EARTH_RADIUS,
 };
 use super::{dynamic, is_given, number, real};
 use crate::kql::eval::{EvalError, Result};
@@ -80,7 +80,7 @@ pub fn call(name: &str, args: &[Value]) -> Result<Option<Value>> {
             }
         }
         "geo_line_simplify" => {
-            let tolerance = tolerance_arg(args, 1);
+            let tolerance = simplify_tolerance_arg(args, 1);
             match (lines_at(0), tolerance) {
                 (Some(lines), Some(t)) => {
                     let simple: Option<Vec<Vec<LonLat>>> =
@@ -95,17 +95,7 @@ pub fn call(name: &str, args: &[Value]) -> Result<Option<Value>> {
             _ => Value::Null,
         },
         "geo_intersection_2lines" => match (lines_at(0), lines_at(1)) {
-            (Some(a), Some(b)) => {
-                let points: Vec<LonLat> = crossings(&a, &b, false)
-                    .iter()
-                    .map(|v| v.to_lonlat())
-                    .collect();
-                dynamic(match points.as_slice() {
-                    [] => shape::empty_collection(),
-                    [one] => shape::point(*one),
-                    many => shape::multi_point(many),
-                })
-            }
+            (Some(a), Some(b)) => dynamic(intersection(&a, &b)),
             _ => Value::Null,
         },
         "geo_line_buffer" => {
@@ -136,6 +126,15 @@ pub fn call(name: &str, args: &[Value]) -> Result<Option<Value>> {
 fn tolerance_arg(args: &[Value], i: usize) -> Option<f64> {
     if is_given(args, i) {
         number(args, i).filter(|t| *t > 0.0 && t.is_finite())
+    } else {
+        Some(DEFAULT_TOLERANCE)
+    }
+}
+
+/// Simplify's tolerance in meters: default 10, in [0, ~7,800,000) per the Kusto docs.
+pub fn simplify_tolerance_arg(args: &[Value], i: usize) -> Option<f64> {
+    if is_given(args, i) {
+        number(args, i).filter(|t| (0.0..7_800_000.0).contains(t))
     } else {
         Some(DEFAULT_TOLERANCE)
     }
@@ -313,12 +312,13 @@ pub fn douglas_peucker(
 }
 
 /// The points where edges of `a` cross edges of `b`, without repeats; with `first_only`,
-/// stops at the first.
+/// stops at the first. Overlapping edges count through their shared vertices.
 fn crossings(a: &[Vec<LonLat>], b: &[Vec<LonLat>], first_only: bool) -> Vec<Vec3> {
     let mut out: Vec<Vec3> = Vec::new();
     for (p, q) in a.iter().flat_map(|l| edges(l)) {
         for (r, s) in b.iter().flat_map(|l| edges(l)) {
-            if let Some(x) = edge_crossing(p, q, r, s) {
+            let found = edge_crossing(p, q, r, s).or_else(|| edge_overlap(p, q, r, s).map(|o| o.0));
+            if let Some(x) = found {
                 if !out.iter().any(|o| angle(*o, x) < 1e-15) {
                     out.push(x);
                 }
@@ -329,6 +329,54 @@ fn crossings(a: &[Vec<LonLat>], b: &[Vec<LonLat>], first_only: bool) -> Vec<Vec3
         }
     }
     out
+}
+
+/// The intersection of two sets of lines: the stretches they share (as lines) and the
+/// points where they cross; a GeometryCollection when there are both, empty when neither.
+fn intersection(a: &[Vec<LonLat>], b: &[Vec<LonLat>]) -> serde_json::Value {
+    let mut shared: Vec<Vec<Vec3>> = Vec::new();
+    for (p, q) in a.iter().flat_map(|l| edges(l)) {
+        for (r, s) in b.iter().flat_map(|l| edges(l)) {
+            if let Some((start, end)) = edge_overlap(p, q, r, s) {
+                // Consecutive stretches along the line join into one.
+                match shared.last_mut() {
+                    Some(line) if line.last() == Some(&start) => line.push(end),
+                    _ => shared.push(vec![start, end]),
+                }
+            }
+        }
+    }
+    let on_shared = |x: Vec3| {
+        shared.iter().any(|line| {
+            line.windows(2).any(|w| match w {
+                [u, v] => distance_to_edge(x, *u, *v) < 1e-12,
+                _ => false,
+            })
+        })
+    };
+    let points: Vec<LonLat> = crossings(a, b, false)
+        .into_iter()
+        .filter(|x| !on_shared(*x))
+        .map(Vec3::to_lonlat)
+        .collect();
+    let lines: Vec<Vec<LonLat>> = shared
+        .iter()
+        .map(|line| line.iter().map(|v| v.to_lonlat()).collect())
+        .collect();
+    let point_json = match points.as_slice() {
+        [] => None,
+        [one] => Some(shape::point(*one)),
+        many => Some(shape::multi_point(many)),
+    };
+    match (point_json, lines.is_empty()) {
+        (None, true) => shape::empty_collection(),
+        (Some(p), true) => p,
+        (None, false) => shape::lines_json(&lines),
+        (Some(p), false) => serde_json::json!({
+            "type": "GeometryCollection",
+            "geometries": [p, shape::lines_json(&lines)],
+        }),
+    }
 }
 
 #[cfg(test)]
@@ -352,6 +400,16 @@ mod tests {
     fn simplify_rejects_a_line_shorter_than_the_tolerance() {
         assert!(simplify_line(&[ll(1.1, 1.1), ll(1.2, 1.2)], 100_000.0).is_none());
         assert!(simplify_line(&[ll(1.0, 1.0), ll(1.5, 1.0), ll(2.0, 1.0)], 10.0).is_some());
+    }
+
+    #[test]
+    fn lines_meet_in_points_or_shared_stretches() {
+        let a = vec![vec![ll(1.0, 1.0), ll(2.0, 2.0)]];
+        let b = vec![vec![ll(3.0, 3.0), ll(4.0, 4.0)]];
+        assert_eq!(intersection(&a, &b), shape::empty_collection());
+        assert_eq!(intersection(&a, &a)["type"], "LineString");
+        let c = vec![vec![ll(1.0, 2.0), ll(2.0, 1.0)]];
+        assert_eq!(intersection(&a, &c)["type"], "Point");
     }
 
     #[test]

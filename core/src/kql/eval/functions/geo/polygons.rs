@@ -1,7 +1,7 @@
 //! Functions of polygons (GeoJSON Polygon / MultiPolygon): containment, distance, area,
 //! perimeter, centroid, densify and simplify, and intersection tests.
 
-use super::lines::{densify, douglas_peucker};
+use super::lines::{densify, douglas_peucker, simplify_tolerance_arg};
 use super::points::point_arg;
 use super::shape::{self, Polygons};
 use super::sphere::{
@@ -104,7 +104,7 @@ pub fn call(name: &str, args: &[Value]) -> Result<Option<Value>> {
             }
             _ => Value::Null,
         },
-        "geo_polygon_simplify" => match (polygons_at(0), tolerance_arg(args, 1)) {
+        "geo_polygon_simplify" => match (polygons_at(0), simplify_tolerance_arg(args, 1)) {
             (Some(polygons), Some(t)) => {
                 let simple: Option<Polygons> = polygons
                     .iter()

@@ -140,6 +140,33 @@ pub fn edge_crossing(a: Vec3, b: Vec3, c: Vec3, d: Vec3) -> Option<Vec3> {
         .find(|&p| in_lune(p, a, b, n1) && in_lune(p, c, d, n2))
 }
 
+/// The common part of the arcs `a`-`b` and `c`-`d` when they lie on one great circle and
+/// overlap along more than a point: its ends, each given as the original vertex it
+/// coincides with.
+pub fn edge_overlap(a: Vec3, b: Vec3, c: Vec3, d: Vec3) -> Option<(Vec3, Vec3)> {
+    let n1 = a.cross(b).normalize();
+    let n2 = c.cross(d).normalize();
+    if n1.cross(n2).norm() > 1e-12 || n1.norm() == 0.0 || n2.norm() == 0.0 {
+        return None;
+    }
+    // Angles along the circle, measured from `a` toward `b`.
+    let toward_b = n1.cross(a);
+    let param = |x: Vec3| x.dot(toward_b).atan2(x.dot(a));
+    let (tb, tc, td) = (param(b), param(c), param(d));
+    let lo = tc.min(td).max(0.0);
+    let hi = tc.max(td).min(tb);
+    if hi - lo <= 1e-15 {
+        return None;
+    }
+    let at = |t: f64| {
+        [(0.0, a), (tb, b), (tc, c), (td, d)]
+            .into_iter()
+            .find(|(u, _)| (u - t).abs() <= 1e-15)
+            .map_or_else(|| a.scale(t.cos()).add(toward_b.scale(t.sin())), |(_, v)| v)
+    };
+    Some((at(lo), at(hi)))
+}
+
 /// The signed angle swept at `p` while walking the arc `a`-`b` (positive counter-clockwise
 /// seen from outside the sphere).
 fn swept_angle(p: Vec3, a: Vec3, b: Vec3) -> f64 {
