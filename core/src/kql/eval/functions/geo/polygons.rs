@@ -157,7 +157,7 @@ pub fn call(name: &str, args: &[Value]) -> Result<Option<Value>> {
             }
             _ => Value::Null,
         },
-        "geo_polygon_buffer" | "geo_polygon_to_s2cells" | "geo_polygon_to_h3cells" => {
+        "geo_polygon_buffer" | "geo_polygon_to_h3cells" => {
             if polygons_at(0).is_none() {
                 Value::Null
             } else {

@@ -1,11 +1,13 @@
 //! S2 cells: `geo_point_to_s2cell`, `geo_s2cell_to_central_point`, `geo_s2cell_to_polygon`,
-//! `geo_s2cell_neighbors`. A port of the parts of S2's `S2CellId` these need (face, Hilbert
+//! `geo_s2cell_neighbors`, `geo_polygon_to_s2cells`. A port of the parts of S2's `S2CellId` these need (face, Hilbert
 //! curve position, quadratic projection), so that tokens match the S2 library bit for bit.
 
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use super::shape;
-use super::sphere::{LonLat, Vec3};
+use super::polygons::contains;
+use super::shape::{self, Polygons};
+use super::sphere::{edge_crossing, edge_overlap, LonLat, Vec3};
 use super::{dynamic, integer, is_given, number, strings, text};
 use crate::kql::eval::Result;
 use crate::value::Value;
@@ -51,12 +53,89 @@ pub fn call(name: &str, args: &[Value]) -> Result<Option<Value>> {
             }
             None => Value::Null,
         },
+        "geo_polygon_to_s2cells" => {
+            let level = if is_given(args, 1) {
+                integer(args, 1)
+            } else {
+                Some(11)
+            };
+            let polygons = shape::geometry(args.first()).and_then(|g| shape::polygons(&g));
+            match (polygons, level) {
+                (Some(p), Some(level)) if (0..=MAX_LEVEL).contains(&level) => cover(&p, level)
+                    .map_or(Value::Null, |cells| {
+                        strings(cells.into_iter().map(CellId::token))
+                    }),
+                _ => Value::Null,
+            }
+        }
         "geo_s2cell_neighbors" => match cell() {
             Some(c) => strings(c.all_neighbors().into_iter().map(CellId::token)),
             None => Value::Null,
         },
         _ => return Ok(None),
     }))
+}
+
+/// The most cells `geo_polygon_to_s2cells` returns; beyond it the result is null.
+const MAX_COVERING: usize = 65_536;
+
+/// The cells of one level that meet the polygons, boundaries included (S2's coverer pads
+/// cells, so a cell touching a polygon's edge is part of its covering), in cell id order: a
+/// flood fill from the cells around each vertex through neighbors that meet the polygons.
+/// None when more than `MAX_COVERING` cells are needed.
+fn cover(polygons: &Polygons, level: i64) -> Option<Vec<CellId>> {
+    let edges: Vec<(Vec3, Vec3)> = polygons
+        .iter()
+        .flatten()
+        .flat_map(|ring| {
+            let n = ring.len();
+            (0..n)
+                .filter_map(move |i| Some((ring.get(i)?.to_vec(), ring.get((i + 1) % n)?.to_vec())))
+        })
+        .collect();
+    let vertices: Vec<Vec3> = polygons
+        .iter()
+        .flatten()
+        .flatten()
+        .map(|p| p.to_vec())
+        .collect();
+    let meets = |cell: CellId| {
+        let corners = cell.vertices();
+        let inside_cell = |p: Vec3| {
+            (0..4).all(|k| match (corners.get(k), corners.get((k + 1) % 4)) {
+                (Some(a), Some(b)) => a.cross(*b).dot(p) >= 0.0,
+                _ => false,
+            })
+        };
+        contains(polygons, cell.center())
+            || vertices.iter().any(|v| inside_cell(*v))
+            || (0..4).any(|k| match (corners.get(k), corners.get((k + 1) % 4)) {
+                (Some(&a), Some(&b)) => edges.iter().any(|&(c, d)| {
+                    edge_crossing(a, b, c, d).is_some() || edge_overlap(a, b, c, d).is_some()
+                }),
+                _ => false,
+            })
+    };
+    let mut seen: HashSet<CellId> = HashSet::new();
+    let mut queue: Vec<CellId> = Vec::new();
+    let mut found: Vec<CellId> = Vec::new();
+    for v in &vertices {
+        let cell = CellId::from_point(*v).parent(level);
+        let around = std::iter::once(cell).chain(cell.all_neighbors());
+        queue.extend(around.filter(|c| seen.insert(*c)));
+    }
+    while let Some(cell) = queue.pop() {
+        if !meets(cell) {
+            continue;
+        }
+        found.push(cell);
+        if found.len() > MAX_COVERING {
+            return None;
+        }
+        queue.extend(cell.all_neighbors().into_iter().filter(|c| seen.insert(*c)));
+    }
+    found.sort_by_key(|c| c.0);
+    Some(found)
 }
 
 /// Hilbert-curve lookup tables over 4x4-bit blocks: (i, j, orientation) to position and back.
@@ -113,7 +192,7 @@ fn init_lookup(
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 struct CellId(u64);
 
 impl CellId {
@@ -343,6 +422,14 @@ mod tests {
     #[test]
     fn tokens_match_the_s2_library() {
         assert_eq!(token(-80.195829, 25.802215, 8), "88d9b");
+    }
+
+    #[test]
+    fn covers_the_documented_triangle_with_286_cells() {
+        let triangle =
+            serde_json::json!({"type": "Polygon", "coordinates": [[[0,0],[0,50],[100,50],[0,0]]]});
+        let polygons = shape::polygons(&triangle).unwrap_or_default();
+        assert_eq!(cover(&polygons, 5).map(|c| c.len()), Some(286));
     }
 
     #[test]
