@@ -1,5 +1,5 @@
 //! S2 cells: `geo_point_to_s2cell`, `geo_s2cell_to_central_point`, `geo_s2cell_to_polygon`,
-//! `geo_s2cell_neighbors`, `geo_polygon_to_s2cells`. A port of the parts of S2's `S2CellId` these need (face, Hilbert
+//! `geo_s2cell_neighbors`, `geo_polygon_to_s2cells`, `geo_line_to_s2cells`. A port of the parts of S2's `S2CellId` these need (face, Hilbert
 //! curve position, quadratic projection), so that tokens match the S2 library bit for bit.
 
 use std::collections::HashSet;
@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use super::polygons::contains;
 use super::shape::{self, Polygons};
-use super::sphere::{edge_crossing, edge_overlap, LonLat, Vec3};
+use super::sphere::{distance_to_edge, edge_crossing, edge_overlap, LonLat, Vec3, EARTH_RADIUS};
 use super::{dynamic, integer, is_given, number, strings, text};
 use crate::kql::eval::Result;
 use crate::value::Value;
@@ -68,6 +68,29 @@ pub fn call(name: &str, args: &[Value]) -> Result<Option<Value>> {
                 _ => Value::Null,
             }
         }
+        "geo_line_to_s2cells" => {
+            let level = if is_given(args, 1) {
+                integer(args, 1)
+            } else {
+                Some(11)
+            };
+            let radius = if is_given(args, 2) {
+                number(args, 2)
+            } else {
+                Some(0.0)
+            };
+            let lines = shape::geometry(args.first()).and_then(|g| shape::lines(&g));
+            match (lines, level, radius) {
+                (Some(l), Some(level), Some(r))
+                    if (0..=MAX_LEVEL).contains(&level) && r >= 0.0 && r.is_finite() =>
+                {
+                    cover_lines(&l, level, r).map_or(Value::Null, |cells| {
+                        strings(cells.into_iter().map(CellId::token))
+                    })
+                }
+                _ => Value::Null,
+            }
+        }
         "geo_s2cell_neighbors" => match cell() {
             Some(c) => strings(c.all_neighbors().into_iter().map(CellId::token)),
             None => Value::Null,
@@ -99,27 +122,61 @@ fn cover(polygons: &Polygons, level: i64) -> Option<Vec<CellId>> {
         .flatten()
         .map(|p| p.to_vec())
         .collect();
-    let meets = |cell: CellId| {
-        let corners = cell.vertices();
-        let inside_cell = |p: Vec3| {
-            (0..4).all(|k| match (corners.get(k), corners.get((k + 1) % 4)) {
-                (Some(a), Some(b)) => a.cross(*b).dot(p) >= 0.0,
-                _ => false,
+    flood_fill(&vertices, level, |cell| {
+        contains(polygons, cell.center()) || touches(cell, &vertices, &edges, 0.0)
+    })
+}
+
+/// The cells of one level within `radius` meters of the lines, as `cover` does for polygons.
+fn cover_lines(lines: &[Vec<LonLat>], level: i64, radius: f64) -> Option<Vec<CellId>> {
+    let edges: Vec<(Vec3, Vec3)> = lines
+        .iter()
+        .flat_map(|line| {
+            line.windows(2).filter_map(|w| match w {
+                [a, b] => Some((a.to_vec(), b.to_vec())),
+                _ => None,
             })
-        };
-        contains(polygons, cell.center())
-            || vertices.iter().any(|v| inside_cell(*v))
-            || (0..4).any(|k| match (corners.get(k), corners.get((k + 1) % 4)) {
-                (Some(&a), Some(&b)) => edges.iter().any(|&(c, d)| {
-                    edge_crossing(a, b, c, d).is_some() || edge_overlap(a, b, c, d).is_some()
-                }),
-                _ => false,
-            })
-    };
+        })
+        .collect();
+    let vertices: Vec<Vec3> = lines.iter().flatten().map(|p| p.to_vec()).collect();
+    flood_fill(&vertices, level, |cell| {
+        touches(cell, &vertices, &edges, radius / EARTH_RADIUS)
+    })
+}
+
+/// Whether the edges (with their vertices) come within `radius` radians of the closed cell.
+fn touches(cell: CellId, vertices: &[Vec3], edges: &[(Vec3, Vec3)], radius: f64) -> bool {
+    let corners = cell.vertices();
+    let sides: Vec<(Vec3, Vec3)> = (0..4)
+        .filter_map(|k| Some((*corners.get(k)?, *corners.get((k + 1) % 4)?)))
+        .collect();
+    let inside_cell = |p: Vec3| sides.iter().all(|(a, b)| a.cross(*b).dot(p) >= 0.0);
+    if vertices.iter().any(|v| inside_cell(*v)) {
+        return true;
+    }
+    sides.iter().any(|&(a, b)| {
+        edges.iter().any(|&(c, d)| {
+            edge_crossing(a, b, c, d).is_some()
+                || edge_overlap(a, b, c, d).is_some()
+                || (radius > 0.0
+                    && [
+                        distance_to_edge(a, c, d),
+                        distance_to_edge(c, a, b),
+                        distance_to_edge(d, a, b),
+                    ]
+                    .iter()
+                    .any(|x| *x <= radius))
+        })
+    })
+}
+
+/// Flood fill from the cells around `seeds` through neighbors that `meets` accepts, in cell
+/// id order; None past `MAX_COVERING` cells.
+fn flood_fill(seeds: &[Vec3], level: i64, meets: impl Fn(CellId) -> bool) -> Option<Vec<CellId>> {
     let mut seen: HashSet<CellId> = HashSet::new();
     let mut queue: Vec<CellId> = Vec::new();
     let mut found: Vec<CellId> = Vec::new();
-    for v in &vertices {
+    for v in seeds {
         let cell = CellId::from_point(*v).parent(level);
         let around = std::iter::once(cell).chain(cell.all_neighbors());
         queue.extend(around.filter(|c| seen.insert(*c)));
