@@ -14,6 +14,8 @@ use crate::value::Value;
 
 /// The largest ring distance `geo_h3cell_rings` accepts, per the Kusto docs.
 const MAX_RING_DISTANCE: i64 = 142;
+/// The most levels `geo_h3cell_children` goes below a cell, per the Kusto docs.
+const MAX_CHILDREN_DEPTH: u8 = 5;
 
 pub fn call(name: &str, args: &[Value]) -> Result<Option<Value>> {
     let cell = || text(args, 0).and_then(|t| CellIndex::from_str(&t).ok());
@@ -63,7 +65,9 @@ pub fn call(name: &str, args: &[Value]) -> Result<Option<Value>> {
                 } else {
                     c.resolution().succ()?
                 };
-                (res >= c.resolution()).then(|| c.children(res).map(|c| c.to_string()))
+                // Kusto caps the depth at 5 levels (up to 16807 children).
+                let depth = u8::from(res).checked_sub(u8::from(c.resolution()))?;
+                (depth <= MAX_CHILDREN_DEPTH).then(|| c.children(res).map(|c| c.to_string()))
             });
             children.map_or(Value::Null, strings)
         }

@@ -15,6 +15,7 @@ mod polygons;
 mod s2cell;
 mod shape;
 mod sphere;
+mod union;
 mod wkt;
 
 use crate::kql::eval::Result;

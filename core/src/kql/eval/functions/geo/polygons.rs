@@ -8,6 +8,7 @@ use super::sphere::{
     angle, closest_on_edge, edge_crossing, ring_area, ring_contains, ring_moment, LonLat, Vec3,
     EARTH_RADIUS,
 };
+use super::union;
 use super::{dynamic, is_given, number, real};
 use crate::kql::eval::{EvalError, Result};
 use crate::value::Value;
@@ -47,6 +48,10 @@ pub fn call(name: &str, args: &[Value]) -> Result<Option<Value>> {
             _ => Value::Null,
         },
         "geo_polygon_area" => match polygons_at(0) {
+            Some(polygons) if polygons.len() > 1 => {
+                let (_, area, _) = union::measures(&union::boundary(&polygons));
+                real(Some(area.abs() * EARTH_RADIUS * EARTH_RADIUS))
+            }
             Some(polygons) => {
                 let area: f64 = polygons
                     .iter()
@@ -61,6 +66,10 @@ pub fn call(name: &str, args: &[Value]) -> Result<Option<Value>> {
             None => Value::Null,
         },
         "geo_polygon_perimeter" => match polygons_at(0) {
+            Some(polygons) if polygons.len() > 1 => {
+                let (perimeter, _, _) = union::measures(&union::boundary(&polygons));
+                real(Some(perimeter * EARTH_RADIUS))
+            }
             Some(polygons) => {
                 let length: f64 = polygons
                     .iter()
@@ -165,7 +174,27 @@ pub fn call(name: &str, args: &[Value]) -> Result<Option<Value>> {
                 return Err(EvalError::unsupported(format!("function `{name}()`")));
             }
         }
-        "geo_union_polygons_array" | "geo_simplify_polygons_array" => {
+        "geo_union_polygons_array" => {
+            let polygons: Option<Polygons> = match args.first() {
+                Some(Value::Dynamic(d)) => d.as_array().and_then(|items| {
+                    let all: Option<Vec<Polygons>> = items.iter().map(shape::polygons).collect();
+                    all.map(|p| p.into_iter().flatten().collect())
+                }),
+                _ => None,
+            };
+            match polygons.filter(|p: &Polygons| !p.is_empty()) {
+                Some(p) => {
+                    match union::rings(&union::boundary(&p)) {
+                        Some(u) if !u.is_empty() => dynamic(shape::polygons_json(&u)),
+                        _ => return Err(EvalError::unsupported(
+                            "`geo_union_polygons_array()` of polygons that touch or share edges",
+                        )),
+                    }
+                }
+                None => Value::Null,
+            }
+        }
+        "geo_simplify_polygons_array" => {
             let all_valid = match args.first() {
                 Some(Value::Dynamic(d)) => d
                     .as_array()
@@ -201,12 +230,15 @@ fn closed_vectors(ring: &[LonLat]) -> Vec<Vec3> {
     v
 }
 
-/// Inside a polygon's outer ring and outside its holes, for any of the polygons.
+/// Inside any of the polygons.
 pub fn contains(polygons: &Polygons, p: Vec3) -> bool {
-    polygons.iter().any(|rings| {
-        let mut rings = rings.iter().map(|r| ring_contains(&vectors(r), p));
-        rings.next().unwrap_or(false) && !rings.any(|inside_hole| inside_hole)
-    })
+    polygons.iter().any(|rings| polygon_contains(rings, p))
+}
+
+/// Inside the polygon's outer ring and outside its holes.
+pub fn polygon_contains(rings: &[Vec<LonLat>], p: Vec3) -> bool {
+    let mut rings = rings.iter().map(|r| ring_contains(&vectors(r), p));
+    rings.next().unwrap_or(false) && !rings.any(|inside_hole| inside_hole)
 }
 
 /// Every edge of every ring, closing edges included.
@@ -241,8 +273,13 @@ fn closest_on_boundary(polygons: &Polygons, p: Vec3) -> (Vec3, f64) {
     best
 }
 
-/// The area-weighted centroid: the sum of the rings' moments, holes subtracted.
+/// The area-weighted centroid: the sum of the rings' moments, holes subtracted; of the
+/// union for several polygons, as Kusto computes it.
 fn centroid(polygons: &Polygons) -> Option<Vec3> {
+    if polygons.len() > 1 {
+        let (_, _, moment) = union::measures(&union::boundary(polygons));
+        return (moment.norm() > 0.0).then(|| moment.normalize());
+    }
     let mut sum = Vec3::new(0.0, 0.0, 0.0);
     for rings in polygons {
         for (k, ring) in rings.iter().enumerate() {

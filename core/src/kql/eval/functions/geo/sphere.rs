@@ -202,7 +202,7 @@ pub fn ring_signed_area(ring: &[Vec3]) -> f64 {
 }
 
 /// Signed area of a spherical triangle (Eriksson's formula).
-fn triangle_signed_area(a: Vec3, b: Vec3, c: Vec3) -> f64 {
+pub fn triangle_signed_area(a: Vec3, b: Vec3, c: Vec3) -> f64 {
     let det = a.dot(b.cross(c));
     let denom = 1.0 + a.dot(b) + b.dot(c) + c.dot(a);
     2.0 * det.atan2(denom)
