@@ -107,19 +107,77 @@ pub fn call(name: &str, args: &[Value]) -> Result<Option<Value>> {
             }
         }
         "geo_union_lines_array" => {
-            let all_valid = match args.first() {
-                Some(Value::Dynamic(d)) => d
-                    .as_array()
-                    .is_some_and(|items| items.iter().all(|g| shape::lines(g).is_some())),
-                _ => false,
+            let lines: Option<Lines> = match args.first() {
+                Some(Value::Dynamic(d)) => d.as_array().and_then(|items| {
+                    let all: Option<Vec<Lines>> = items.iter().map(shape::lines).collect();
+                    all.map(|l| l.into_iter().flatten().collect())
+                }),
+                _ => None,
             };
-            if all_valid {
-                return Err(EvalError::unsupported("function `geo_union_lines_array()`"));
+            match lines.filter(|l| !l.is_empty()) {
+                Some(l) => dynamic(shape::lines_json(&union_lines(&l))),
+                None => Value::Null,
             }
-            Value::Null
         }
         _ => return Ok(None),
     }))
+}
+
+/// The union of lines: their edges without repeats (either direction), chained into the
+/// longest paths through vertices where exactly two edges meet.
+fn union_lines(lines: &[Vec<LonLat>]) -> Vec<Vec<LonLat>> {
+    let mut edges: Vec<(LonLat, LonLat)> = Vec::new();
+    for line in lines {
+        for w in line.windows(2) {
+            if let [a, b] = w {
+                if a != b
+                    && !edges
+                        .iter()
+                        .any(|(c, d)| (c == a && d == b) || (c == b && d == a))
+                {
+                    edges.push((*a, *b));
+                }
+            }
+        }
+    }
+    let degree = |p: LonLat| edges.iter().filter(|(a, b)| *a == p || *b == p).count();
+    let mut used = vec![false; edges.len()];
+    let mut out: Vec<Vec<LonLat>> = Vec::new();
+    // Paths start at ends and junctions first, so that a chain is only cut where it must be;
+    // what remains are closed loops.
+    for pass in 0..2 {
+        for k in 0..edges.len() {
+            let Some(&(a, b)) = edges.get(k) else {
+                continue;
+            };
+            if used.get(k).copied().unwrap_or(true) || (pass == 0 && degree(a) == 2) {
+                continue;
+            }
+            if let Some(slot) = used.get_mut(k) {
+                *slot = true;
+            }
+            let mut path = vec![a, b];
+            loop {
+                let Some(&end) = path.last() else { break };
+                if degree(end) != 2 || Some(&end) == path.first() {
+                    break;
+                }
+                let next = (0..edges.len()).find(|&j| {
+                    !used.get(j).copied().unwrap_or(true)
+                        && edges.get(j).is_some_and(|(c, d)| *c == end || *d == end)
+                });
+                let Some(j) = next else { break };
+                if let Some(slot) = used.get_mut(j) {
+                    *slot = true;
+                }
+                if let Some(&(c, d)) = edges.get(j) {
+                    path.push(if c == end { d } else { c });
+                }
+            }
+            out.push(path);
+        }
+    }
+    out
 }
 
 /// The tolerance argument in meters: default 10, and it must be positive.
@@ -410,6 +468,15 @@ mod tests {
         assert_eq!(intersection(&a, &a)["type"], "LineString");
         let c = vec![vec![ll(1.0, 2.0), ll(2.0, 1.0)]];
         assert_eq!(intersection(&a, &c)["type"], "Point");
+    }
+
+    #[test]
+    fn union_of_overlapping_lines_is_one_path() {
+        let a = vec![ll(0.0, 0.0), ll(1.0, 0.0), ll(2.0, 0.0)];
+        let b = vec![ll(1.0, 0.0), ll(2.0, 0.0), ll(3.0, 0.0)];
+        let union = union_lines(&[a, b]);
+        assert_eq!(union.len(), 1);
+        assert_eq!(union.first().map(Vec::len), Some(4));
     }
 
     #[test]

@@ -195,16 +195,47 @@ pub fn call(name: &str, args: &[Value]) -> Result<Option<Value>> {
             }
         }
         "geo_simplify_polygons_array" => {
-            let all_valid = match args.first() {
-                Some(Value::Dynamic(d)) => d
-                    .as_array()
-                    .is_some_and(|items| items.iter().all(|g| shape::polygons(g).is_some())),
-                _ => false,
+            let polygons: Option<Polygons> = match args.first() {
+                Some(Value::Dynamic(d)) => d.as_array().and_then(|items| {
+                    let all: Option<Vec<Polygons>> = items.iter().map(shape::polygons).collect();
+                    all.map(|p| p.into_iter().flatten().collect())
+                }),
+                _ => None,
             };
-            if all_valid {
-                return Err(EvalError::unsupported(format!("function `{name}()`")));
+            match (
+                polygons.filter(|p: &Polygons| !p.is_empty()),
+                simplify_tolerance_arg(args, 1),
+            ) {
+                (Some(p), Some(t)) => {
+                    match union::rings(&union::boundary(&p)) {
+                        Some(u) if !u.is_empty() => {
+                            // A polygon whose shell collapses under the tolerance
+                            // disappears, as does a collapsing hole; null when none is left.
+                            let simple: Polygons = u
+                                .iter()
+                                .filter_map(|rings| {
+                                    let mut rings = rings.iter();
+                                    let shell = simplify_ring(rings.next()?, t)?;
+                                    Some(
+                                        std::iter::once(shell)
+                                            .chain(rings.filter_map(|h| simplify_ring(h, t)))
+                                            .collect(),
+                                    )
+                                })
+                                .collect();
+                            if simple.is_empty() {
+                                Value::Null
+                            } else {
+                                dynamic(shape::polygons_json(&simple))
+                            }
+                        }
+                        _ => return Err(EvalError::unsupported(
+                            "`geo_simplify_polygons_array()` of polygons that touch or share edges",
+                        )),
+                    }
+                }
+                _ => Value::Null,
             }
-            Value::Null
         }
         _ => return Ok(None),
     }))
