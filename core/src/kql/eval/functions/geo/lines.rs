@@ -157,8 +157,7 @@ fn union_lines(lines: &[Vec<LonLat>]) -> Vec<Vec<LonLat>> {
                 *slot = true;
             }
             let mut path = vec![a, b];
-            loop {
-                let Some(&end) = path.last() else { break };
+            while let Some(&end) = path.last() {
                 if degree(end) != 2 || Some(&end) == path.first() {
                     break;
                 }
