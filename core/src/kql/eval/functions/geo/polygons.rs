@@ -5,8 +5,8 @@ use super::lines::{densify, douglas_peucker, simplify_tolerance_arg};
 use super::points::point_arg;
 use super::shape::{self, Polygons};
 use super::sphere::{
-    angle, closest_on_edge, edge_crossing, ring_area, ring_contains, ring_moment, LonLat, Vec3,
-    EARTH_RADIUS,
+    angle, closest_on_edge, distance_to_edge, edge_crossing, ring_area, ring_contains, ring_moment,
+    LonLat, Vec3, EARTH_RADIUS,
 };
 use super::union;
 use super::{dynamic, is_given, number, real};
@@ -130,15 +130,17 @@ pub fn call(name: &str, args: &[Value]) -> Result<Option<Value>> {
         "geo_intersection_2polygons" => match (polygons_at(0), polygons_at(1)) {
             (Some(a), Some(b)) if !polygons_intersect(&a, &b) => dynamic(shape::empty_collection()),
             (Some(a), Some(b)) => match touching_points(&a, &b) {
-                Some(points) => dynamic(match points.as_slice() {
-                    [one] => shape::point(*one),
-                    many => shape::multi_point(many),
-                }),
-                None => {
-                    return Err(EvalError::unsupported(
-                        "`geo_intersection_2polygons()` of overlapping polygons",
-                    ))
+                Some(points) => {
+                    dynamic(points_json(&points).unwrap_or_else(shape::empty_collection))
                 }
+                None => match area_intersection(&a, &b) {
+                    Some(json) => dynamic(json),
+                    None => {
+                        return Err(EvalError::unsupported(
+                            "`geo_intersection_2polygons()` of polygons with touching edges",
+                        ))
+                    }
+                },
             },
             _ => Value::Null,
         },
@@ -355,6 +357,58 @@ fn polygons_intersect(a: &Polygons, b: &Polygons) -> bool {
             .any(|(p, q)| boundary_edges(b).any(|(r, s)| edge_crossing(p, q, r, s).is_some()))
 }
 
+fn points_json(points: &[LonLat]) -> Option<serde_json::Value> {
+    match points {
+        [] => None,
+        [one] => Some(shape::point(*one)),
+        many => Some(shape::multi_point(many)),
+    }
+}
+
+/// The intersection of polygons whose interiors overlap: the rings bounding the common
+/// area, and the points where the boundaries meet away from it (a GeometryCollection of
+/// both when there are both). None when the pieces don't close into rings.
+fn area_intersection(a: &Polygons, b: &Polygons) -> Option<serde_json::Value> {
+    let areas = union::rings(&union::intersection_boundary(a, b))?;
+    let ring_edges: Vec<(Vec3, Vec3)> = areas
+        .iter()
+        .flatten()
+        .flat_map(|ring| {
+            let v = closed_vectors(ring);
+            v.windows(2)
+                .filter_map(|w| match w {
+                    [p, q] => Some((*p, *q)),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let mut points: Vec<LonLat> = Vec::new();
+    for (p, q) in boundary_edges(a) {
+        for (r, s) in boundary_edges(b) {
+            let Some(x) = edge_crossing(p, q, r, s) else {
+                continue;
+            };
+            let on_area = ring_edges
+                .iter()
+                .any(|(u, v)| distance_to_edge(x, *u, *v) < 1e-12);
+            let point = x.to_lonlat();
+            if !on_area && !points.iter().any(|o| angle(o.to_vec(), x) < 1e-12) {
+                points.push(point);
+            }
+        }
+    }
+    let polygons = (!areas.is_empty()).then(|| shape::polygons_json(&areas));
+    Some(match (points_json(&points), polygons) {
+        (None, None) => shape::empty_collection(),
+        (Some(p), None) => p,
+        (None, Some(a)) => a,
+        (Some(p), Some(a)) => {
+            serde_json::json!({"type": "GeometryCollection", "geometries": [p, a]})
+        }
+    })
+}
+
 /// When two polygons meet only at shared vertices, those vertices; None when their
 /// interiors or edges overlap (an area or line intersection, not computed here).
 fn touching_points(a: &Polygons, b: &Polygons) -> Option<Vec<LonLat>> {
@@ -495,6 +549,17 @@ mod tests {
         );
         let c = polygon(json!({"type": "Polygon", "coordinates": [[[0,44],[3,44],[1,46],[0,44]]]}));
         assert_eq!(touching_points(&a, &c), None);
+    }
+
+    #[test]
+    fn overlapping_polygons_intersect_in_an_area() {
+        let a =
+            polygon(json!({"type": "Polygon", "coordinates": [[[0,0],[2,0],[2,2],[0,2],[0,0]]]}));
+        let b =
+            polygon(json!({"type": "Polygon", "coordinates": [[[1,1],[3,1],[3,3],[1,3],[1,1]]]}));
+        let result = area_intersection(&a, &b).unwrap_or_default();
+        assert_eq!(result["type"], "Polygon");
+        assert_eq!(result["coordinates"][0].as_array().map(Vec::len), Some(5));
     }
 
     #[test]

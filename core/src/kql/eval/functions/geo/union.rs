@@ -69,57 +69,107 @@ pub fn measures(pieces: &[Piece]) -> (f64, f64, Vec3) {
     (perimeter, area, moment)
 }
 
+/// Cuts the rings' edges where they cross any of `others`' edges: the sub-edges, each with
+/// its start's coordinates.
+fn cut(
+    rings: &[Vec<(Vec3, LonLat)>],
+    others: &[&Vec<(Vec3, LonLat)>],
+) -> Vec<(Vec3, Vec3, LonLat)> {
+    let mut out = Vec::new();
+    for ring in rings {
+        for ((a, la), (b, lb)) in ring_edges(ring) {
+            let mut cuts: Vec<(f64, Vec3)> = others
+                .iter()
+                .flat_map(|r| ring_edges(r))
+                .filter_map(|((c, _), (d, _))| edge_crossing(a, b, c, d))
+                .filter(|x| angle(*x, a) > 1e-15 && angle(*x, b) > 1e-15)
+                .map(|x| (angle(a, x), x))
+                .collect();
+            cuts.sort_by(|x, y| x.0.total_cmp(&y.0));
+            let mut stops: Vec<(Vec3, LonLat)> = vec![(a, la)];
+            stops.extend(cuts.into_iter().map(|(_, x)| (x, x.to_lonlat())));
+            stops.push((b, lb));
+            for w in stops.windows(2) {
+                if let [(u, lu), (v, _)] = w {
+                    if angle(*u, *v) > 0.0 {
+                        out.push((*u, *v, *lu));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Where a piece lies relative to other rings: along one of their edges (true when running
+/// the same way), or else inside them or not.
+enum Side {
+    Along(bool),
+    Inside(bool),
+}
+
+fn side(u: Vec3, v: Vec3, rings: &[Vec<(Vec3, LonLat)>], polygon: &[Vec<LonLat>]) -> Side {
+    let mid = u.add(v).normalize();
+    let along = rings
+        .iter()
+        .flat_map(|ring| ring_edges(ring))
+        .find(|((c, _), (d, _))| distance_to_edge(mid, *c, *d) < 1e-13);
+    match along {
+        Some(((c, _), (d, _))) => Side::Along(c.cross(d).dot(u.cross(v)) > 0.0),
+        None => Side::Inside(polygon_contains(polygon, mid)),
+    }
+}
+
 /// The boundary of the union of the polygons, as directed pieces in ring order.
 pub fn boundary(polygons: &Polygons) -> Vec<Piece> {
     let rings = oriented(polygons);
     let mut pieces = Vec::new();
     for (i, own) in rings.iter().enumerate() {
-        for ring in own {
-            for ((a, la), (b, lb)) in ring_edges(ring) {
-                let mut cuts: Vec<(f64, Vec3)> = rings
-                    .iter()
-                    .enumerate()
-                    .filter(|(j, _)| *j != i)
-                    .flat_map(|(_, p)| p.iter())
-                    .flat_map(|r| ring_edges(r))
-                    .filter_map(|((c, _), (d, _))| edge_crossing(a, b, c, d))
-                    .filter(|x| angle(*x, a) > 1e-15 && angle(*x, b) > 1e-15)
-                    .map(|x| (angle(a, x), x))
-                    .collect();
-                cuts.sort_by(|x, y| x.0.total_cmp(&y.0));
-                let mut stops: Vec<(Vec3, LonLat)> = vec![(a, la)];
-                stops.extend(cuts.into_iter().map(|(_, x)| (x, x.to_lonlat())));
-                stops.push((b, lb));
-                for w in stops.windows(2) {
-                    let [(u, lu), (v, _)] = w else { continue };
-                    if angle(*u, *v) == 0.0 {
-                        continue;
+        let others: Vec<&Vec<(Vec3, LonLat)>> = rings
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .flat_map(|(_, p)| p.iter())
+            .collect();
+        for (u, v, from) in cut(own, &others) {
+            let covered = polygons.iter().zip(&rings).enumerate().any(|(j, (p, r))| {
+                // Along another polygon's edge: between neighbors (edges running opposite
+                // ways) the piece is inside the union; along a shared stretch running the
+                // same way, the first polygon keeps it.
+                j != i
+                    && match side(u, v, r, p) {
+                        Side::Along(same_way) => !same_way || j < i,
+                        Side::Inside(inside) => inside,
                     }
-                    let mid = u.add(*v).normalize();
-                    let direction = u.cross(*v);
-                    let covered = polygons.iter().zip(&rings).enumerate().any(|(j, (p, r))| {
-                        if j == i {
-                            return false;
-                        }
-                        // A piece along another polygon's edge: between neighbors (edges
-                        // running opposite ways) it is inside the union; along a shared
-                        // stretch running the same way, the first polygon keeps it.
-                        let along = r
-                            .iter()
-                            .flat_map(|ring| ring_edges(ring))
-                            .find(|((c, _), (d, _))| distance_to_edge(mid, *c, *d) < 1e-13);
-                        match along {
-                            Some(((c, _), (d, _))) => c.cross(d).dot(direction) < 0.0 || j < i,
-                            None => polygon_contains(p, mid),
-                        }
-                    });
-                    if !covered {
-                        pieces.push(Piece {
-                            a: *u,
-                            b: *v,
-                            from: *lu,
+            });
+            if !covered {
+                pieces.push(Piece { a: u, b: v, from });
+            }
+        }
+    }
+    pieces
+}
+
+/// The boundary of the intersection of two sets of polygons: the pieces of each inside the
+/// other (a stretch both share running the same way counts once).
+pub fn intersection_boundary(first: &Polygons, second: &Polygons) -> Vec<Piece> {
+    let (ra, rb) = (oriented(first), oriented(second));
+    let mut pieces = Vec::new();
+    for (own, other, other_rings, is_first) in [(&ra, second, &rb, true), (&rb, first, &ra, false)]
+    {
+        let others: Vec<&Vec<(Vec3, LonLat)>> = other_rings.iter().flatten().collect();
+        for rings in own {
+            for (u, v, from) in cut(rings, &others) {
+                let inside =
+                    other
+                        .iter()
+                        .zip(other_rings.iter())
+                        .any(|(p, r)| match side(u, v, r, p) {
+                            Side::Along(same_way) => same_way && is_first,
+                            Side::Inside(inside) => inside,
                         });
-                    }
+                if inside {
+                    pieces.push(Piece { a: u, b: v, from });
                 }
             }
         }
