@@ -73,8 +73,9 @@ pub fn call(name: &str, args: &[Value]) -> Result<Option<Value>> {
             let tolerance = tolerance_arg(args, 1);
             match (lines_at(0), tolerance) {
                 (Some(lines), Some(t)) => {
-                    let dense: Vec<Vec<LonLat>> = lines.iter().map(|l| densify(l, t)).collect();
-                    dynamic(shape::lines_json(&dense))
+                    let dense: Option<Vec<Vec<LonLat>>> =
+                        lines.iter().map(|l| densify(l, t)).collect();
+                    dense.map_or(Value::Null, |d| dynamic(shape::lines_json(&d)))
                 }
                 _ => Value::Null,
             }
@@ -179,10 +180,10 @@ fn union_lines(lines: &[Vec<LonLat>]) -> Vec<Vec<LonLat>> {
     out
 }
 
-/// The tolerance argument in meters: default 10, and it must be positive.
-fn tolerance_arg(args: &[Value], i: usize) -> Option<f64> {
+/// Densify's tolerance in meters: default 10, in [0.1, 10000] per the Kusto docs.
+pub fn tolerance_arg(args: &[Value], i: usize) -> Option<f64> {
     if is_given(args, i) {
-        number(args, i).filter(|t| *t > 0.0 && t.is_finite())
+        number(args, i).filter(|t| (0.1..=10_000.0).contains(t))
     } else {
         Some(DEFAULT_TOLERANCE)
     }
@@ -286,35 +287,41 @@ fn locate(line: &[LonLat], p: Vec3) -> Option<f64> {
     Some((best.1 / total).clamp(0.0, 1.0))
 }
 
+/// The most points a densified shape may have, per the Kusto docs; beyond it, null.
+const MAX_DENSIFIED_POINTS: usize = 10_485_760;
+
 /// Adds vertices along each edge, halving it, until the geodesic edge strays no further
-/// than `tolerance` meters from the straight line in longitude/latitude.
-pub fn densify(line: &[LonLat], tolerance: f64) -> Vec<LonLat> {
+/// than `tolerance` meters from the straight line in longitude/latitude. None past
+/// `MAX_DENSIFIED_POINTS`.
+pub fn densify(line: &[LonLat], tolerance: f64) -> Option<Vec<LonLat>> {
     let mut out = Vec::with_capacity(line.len());
     for w in line.windows(2) {
         if let [a, b] = w {
             out.push(*a);
-            split_edge(*a, *b, tolerance, 0, &mut out);
+            split_edge(*a, *b, tolerance, &mut out)?;
         }
     }
     if let Some(last) = line.last() {
         out.push(*last);
     }
-    out
+    Some(out)
 }
 
-fn split_edge(a: LonLat, b: LonLat, tolerance: f64, depth: u32, out: &mut Vec<LonLat>) {
+fn split_edge(a: LonLat, b: LonLat, tolerance: f64, out: &mut Vec<LonLat>) -> Option<()> {
+    if out.len() > MAX_DENSIFIED_POINTS {
+        return None;
+    }
     let mid = LonLat {
         lon: (a.lon + b.lon) / 2.0,
         lat: (a.lat + b.lat) / 2.0,
     };
     let deviation = distance_to_edge(mid.to_vec(), a.to_vec(), b.to_vec()) * EARTH_RADIUS;
-    // Depth 20 is a million points per edge; the cap keeps a tiny tolerance from running away.
-    if deviation <= tolerance || depth >= 20 {
-        return;
+    if deviation <= tolerance {
+        return Some(());
     }
-    split_edge(a, mid, tolerance, depth + 1, out);
+    split_edge(a, mid, tolerance, out)?;
     out.push(mid);
-    split_edge(mid, b, tolerance, depth + 1, out);
+    split_edge(mid, b, tolerance, out)
 }
 
 /// Douglas-Peucker on the sphere: keeps the vertices farther than `tolerance` meters from
@@ -446,11 +453,14 @@ mod tests {
 
     #[test]
     fn densify_halves_edges_until_within_tolerance() {
-        let dense = densify(&[ll(10.0, 10.0), ll(11.0, 10.0)], 10.0);
+        let dense = densify(&[ll(10.0, 10.0), ll(11.0, 10.0)], 10.0).unwrap_or_default();
         let lons: Vec<f64> = dense.iter().map(|p| p.lon).collect();
         assert_eq!(lons, [10.0, 10.25, 10.5, 10.75, 11.0]);
         // Meridians are geodesics already.
-        assert_eq!(densify(&[ll(11.0, 10.0), ll(11.0, 11.0)], 10.0).len(), 2);
+        assert_eq!(
+            densify(&[ll(11.0, 10.0), ll(11.0, 11.0)], 10.0).map(|d| d.len()),
+            Some(2)
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Functions of polygons (GeoJSON Polygon / MultiPolygon): containment, distance, area,
 //! perimeter, centroid, densify and simplify, and intersection tests.
 
-use super::lines::{densify, douglas_peucker, simplify_tolerance_arg};
+use super::lines::{densify, douglas_peucker, simplify_tolerance_arg, tolerance_arg};
 use super::points::point_arg;
 use super::shape::{self, Polygons};
 use super::sphere::{
@@ -9,11 +9,9 @@ use super::sphere::{
     LonLat, Vec3, EARTH_RADIUS,
 };
 use super::union;
-use super::{dynamic, is_given, number, real};
+use super::{dynamic, real};
 use crate::kql::eval::{EvalError, Result};
 use crate::value::Value;
-
-const DEFAULT_TOLERANCE: f64 = 10.0;
 
 pub fn call(name: &str, args: &[Value]) -> Result<Option<Value>> {
     let polygons_at = |i: usize| shape::geometry(args.get(i)).and_then(|g| shape::polygons(&g));
@@ -94,7 +92,7 @@ pub fn call(name: &str, args: &[Value]) -> Result<Option<Value>> {
         },
         "geo_polygon_densify" => match (polygons_at(0), tolerance_arg(args, 1)) {
             (Some(polygons), Some(t)) => {
-                let dense: Polygons = polygons
+                let dense: Option<Polygons> = polygons
                     .iter()
                     .map(|rings| {
                         rings
@@ -102,14 +100,14 @@ pub fn call(name: &str, args: &[Value]) -> Result<Option<Value>> {
                             .map(|ring| {
                                 let mut closed = ring.clone();
                                 closed.extend(ring.first().copied());
-                                let mut out = densify(&closed, t);
+                                let mut out = densify(&closed, t)?;
                                 out.pop();
-                                out
+                                Some(out)
                             })
                             .collect()
                     })
                     .collect();
-                dynamic(shape::polygons_json(&dense))
+                dense.map_or(Value::Null, |d| dynamic(shape::polygons_json(&d)))
             }
             _ => Value::Null,
         },
@@ -241,14 +239,6 @@ pub fn call(name: &str, args: &[Value]) -> Result<Option<Value>> {
         }
         _ => return Ok(None),
     }))
-}
-
-fn tolerance_arg(args: &[Value], i: usize) -> Option<f64> {
-    if is_given(args, i) {
-        number(args, i).filter(|t| *t > 0.0 && t.is_finite())
-    } else {
-        Some(DEFAULT_TOLERANCE)
-    }
 }
 
 fn vectors(ring: &[LonLat]) -> Vec<Vec3> {
