@@ -1,7 +1,8 @@
 //! Scalar functions, by family: `string.rs`, `math.rs`, `conversion.rs`, `dynamic.rs`,
 //! `datetime.rs`, `datetime_format.rs`, `hash.rs`, `encoding.rs`, `punycode.rs`, `ip.rs`,
-//! `url.rs`, `array.rs`, `bag.rs`, `series*.rs`, `binary.rs`, `units.rs`, `sketch.rs`.
-//! Names resolve through the catalog's aliases (`iif` -> `iff`).
+//! `url.rs`, `array.rs`, `bag.rs`, `series*.rs`, `binary.rs`, `units.rs`, `sketch.rs`, and
+//! `geo/` (behind the `geo` feature). Names resolve through the catalog's aliases
+//! (`iif` -> `iff`).
 
 mod array;
 mod bag;
@@ -11,6 +12,8 @@ mod datetime;
 mod datetime_format;
 mod dynamic;
 mod encoding;
+#[cfg(feature = "geo")]
+mod geo;
 mod hash;
 mod ip;
 mod math;
@@ -64,6 +67,10 @@ pub fn call(name: &str, args: &[Value]) -> Result<Value> {
         if let Some(value) = family(canonical, args)? {
             return Ok(value);
         }
+    }
+    #[cfg(feature = "geo")]
+    if let Some(value) = geo::call(canonical, args)? {
+        return Ok(value);
     }
     if let Some(value) = logic(canonical, args)? {
         return Ok(value);
