@@ -152,7 +152,7 @@ fn generate(rows: usize, seed: u64, out: &Path) -> Result<(), String> {
         let device = rng.below(devices);
         let pid = 1000 + rng.below(64_000);
         let roll = rng.unit();
-        let (file, command) = if roll < 0.005 {
+        let (file, mut command) = if roll < 0.005 {
             let name = msiexec_spelling(&mut rng).to_string();
             let flag = ["/i", "/x", "/y", "-z", "/qn /i", "/fa"][rng.below(6) as usize];
             let command = format!("{name} {flag} C:\\Temp\\pkg{}.msi", rng.below(500));
@@ -180,6 +180,11 @@ fn generate(rows: usize, seed: u64, out: &Path) -> Result<(), String> {
                     (name, 500 + rng.below(2000), t - 3_600_000, command)
                 }
             };
+        // Some msiexec children are DLL registrations, what query (a) and seed 002 look for.
+        if parent.eq_ignore_ascii_case("msiexec.exe") && rng.unit() < 0.3 {
+            let flag = ["/y", "-z", "/Y"][rng.below(3) as usize];
+            command = format!("{file} {flag} C:\\Users\\Public\\lib{}.dll", rng.below(100));
+        }
         if file.eq_ignore_ascii_case("msiexec.exe") {
             if let Some(slot) = msiexec_by_device.get_mut(device as usize) {
                 *slot = Some((pid, t, command.clone()));

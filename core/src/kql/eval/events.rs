@@ -120,27 +120,13 @@ fn route(
     tables.entry(name).or_default().push(row);
 }
 
-/// Builds typed tables from raw rows: schema columns first (in schema order), then the
-/// other fields in the order they first appear.
-pub fn build_tables(
-    raw: BTreeMap<String, Vec<Map<String, Json>>>,
-    schema: &Schema,
-) -> HashMap<String, Table> {
-    raw.into_iter()
-        .map(|(name, rows)| {
-            let table = build_table(&name, &rows, schema);
-            (name, table)
-        })
-        .collect()
-}
-
 /// Reads events text into typed tables (see the module docs).
 pub fn load_events(
     text: &str,
     schema: &Schema,
     default_table: &str,
 ) -> Result<HashMap<String, Table>, EventsError> {
-    Ok(build_tables(parse_events(text, default_table)?, schema))
+    super::event_loader::load(text, schema, default_table)
 }
 
 /// An empty table with the schema's columns, for tables the query reads but the events
@@ -159,66 +145,9 @@ pub fn empty_table(name: &str, schema: &Schema) -> Option<Table> {
     ))
 }
 
-fn build_table(name: &str, rows: &[Map<String, Json>], schema: &Schema) -> Table {
-    let known = schema.table(name);
-    let mut columns: Vec<Column> = known
-        .map(|t| {
-            t.columns
-                .iter()
-                .map(|c| Column {
-                    name: c.name.clone(),
-                    ty: Some(c.ty),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut index: HashMap<String, usize> = columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.name.clone(), i))
-        .collect();
-    for row in rows {
-        for key in row.keys() {
-            if !index.contains_key(key) {
-                index.insert(key.clone(), columns.len());
-                columns.push(Column {
-                    name: key.clone(),
-                    ty: None,
-                });
-            }
-        }
-    }
-    for column in columns.iter_mut().filter(|c| c.ty.is_none()) {
-        column.ty = Some(infer_type(rows.iter().filter_map(|r| r.get(&column.name))));
-    }
-    // In Sentinel, streamed Defender tables carry both times; events usually give one.
-    let twin_times = ["Timestamp", "TimeGenerated"]
-        .map(|c| index.get(c).copied())
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>();
-    let mut table = Table::new(columns);
-    table.rows = rows
-        .iter()
-        .map(|row| {
-            let mut values: Vec<Value> = table
-                .columns
-                .iter()
-                .map(|c| match row.get(&c.name) {
-                    Some(json) => convert(json, c.ty.unwrap_or(ScalarType::Dynamic)),
-                    None => Value::Null,
-                })
-                .collect();
-            if let [a, b] = twin_times[..] {
-                fill_twin(&mut values, a, b);
-            }
-            values
-        })
-        .collect();
-    table
-}
-
-fn fill_twin(values: &mut [Value], a: usize, b: usize) {
+/// In Sentinel, streamed Defender tables carry both `Timestamp` and `TimeGenerated`;
+/// events usually give one, so the other takes its value.
+pub(super) fn fill_twin(values: &mut [Value], a: usize, b: usize) {
     let (first, second) = (values.get(a).cloned(), values.get(b).cloned());
     match (first, second) {
         (Some(Value::Null), Some(known @ Value::Datetime(_))) => {
@@ -233,32 +162,6 @@ fn fill_twin(values: &mut [Value], a: usize, b: usize) {
         }
         _ => {}
     }
-}
-
-/// The type of a column the schema does not know, from its non-null values.
-fn infer_type<'a>(values: impl Iterator<Item = &'a Json>) -> ScalarType {
-    let mut found: Option<ScalarType> = None;
-    for value in values {
-        let ty = match value {
-            Json::Null => continue,
-            Json::Bool(_) => ScalarType::Bool,
-            Json::Number(n) if n.is_i64() => ScalarType::Long,
-            Json::Number(_) => ScalarType::Real,
-            Json::String(s) if parse_event_datetime(s).is_some() => ScalarType::Datetime,
-            Json::String(_) => ScalarType::String,
-            Json::Array(_) | Json::Object(_) => ScalarType::Dynamic,
-        };
-        found = Some(match (found, ty) {
-            (None, ty) => ty,
-            (Some(a), b) if a == b => a,
-            (Some(ScalarType::Long), ScalarType::Real)
-            | (Some(ScalarType::Real), ScalarType::Long) => ScalarType::Real,
-            (Some(ScalarType::Datetime), ScalarType::String)
-            | (Some(ScalarType::String), ScalarType::Datetime) => ScalarType::String,
-            _ => ScalarType::Dynamic,
-        });
-    }
-    found.unwrap_or(ScalarType::String)
 }
 
 /// A JSON field as a value of the column's type; what does not convert becomes null, as
@@ -420,10 +323,25 @@ mod tests {
 
     #[test]
     fn mixed_types_widen() {
-        let values = [Json::from(1), Json::from(2.5)];
-        assert_eq!(infer_type(values.iter()), ScalarType::Real);
-        let values = [Json::from("x"), Json::from(true)];
-        assert_eq!(infer_type(values.iter()), ScalarType::Dynamic);
+        let tables =
+            load(r#"[{"$table": "T", "a": 1, "b": "x"}, {"$table": "T", "a": 2.5, "b": true}]"#);
+        let t = &tables["T"];
+        let ty = |name: &str| t.columns[t.column_index(name).unwrap()].ty;
+        assert_eq!(ty("a"), Some(ScalarType::Real));
+        assert_eq!(ty("b"), Some(ScalarType::Dynamic));
+        assert_eq!(t.rows[0][t.column_index("a").unwrap()], Value::Real(1.0));
         assert_eq!(parse_event_datetime("12345"), None);
+    }
+
+    #[test]
+    fn keys_with_escapes_and_nested_values() {
+        let tables = load(r#"{"$table": "T", "a\u0062": {"k": [1, 2]}, "s": "q\"x"}"#);
+        let t = &tables["T"];
+        let ab = t.column_index("ab").unwrap();
+        assert_eq!(t.columns[ab].ty, Some(ScalarType::Dynamic));
+        assert_eq!(
+            t.rows[0][t.column_index("s").unwrap()],
+            Value::string("q\"x")
+        );
     }
 }

@@ -9,6 +9,7 @@
 
 mod aggregate;
 mod compiled;
+mod event_loader;
 pub mod events;
 mod expr;
 pub mod functions;

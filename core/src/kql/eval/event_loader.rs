@@ -1,0 +1,527 @@
+//! The fast path of `events::load_events`: JSON is read once, streaming, straight into typed
+//! rows. Keys are borrowed from the text where possible and string values are copied once,
+//! into the cell; no intermediate JSON tree of the whole input is built (a 600 MB NDJSON
+//! file would need several GB as `serde_json::Value`s).
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::sync::Arc;
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+use serde_json::Value as Json;
+
+use super::events::{convert, parse_event_datetime, EventsError};
+use super::literal::{parse_guid, parse_timespan};
+use super::{Column, Table};
+use crate::kql::schema::Schema;
+use crate::value::{ScalarType, Value};
+
+/// One field's value as read: scalars without a JSON tree, nested values as JSON.
+#[derive(Clone, Debug)]
+enum Cell<'de> {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Uint(u64),
+    Float(f64),
+    Str(Cow<'de, str>),
+    Nested(Json),
+}
+
+impl Cell<'_> {
+    fn into_owned(self) -> Cell<'static> {
+        match self {
+            Cell::Str(s) => Cell::Str(Cow::Owned(s.into_owned())),
+            Cell::Null => Cell::Null,
+            Cell::Bool(b) => Cell::Bool(b),
+            Cell::Int(n) => Cell::Int(n),
+            Cell::Uint(n) => Cell::Uint(n),
+            Cell::Float(f) => Cell::Float(f),
+            Cell::Nested(json) => Cell::Nested(json),
+        }
+    }
+
+    fn to_json(&self) -> Json {
+        match self {
+            Cell::Null => Json::Null,
+            Cell::Bool(b) => Json::Bool(*b),
+            Cell::Int(n) => Json::from(*n),
+            Cell::Uint(n) => Json::from(*n),
+            Cell::Float(f) => serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number),
+            Cell::Str(s) => Json::String(s.to_string()),
+            Cell::Nested(json) => json.clone(),
+        }
+    }
+
+    /// The value in a column of type `ty`, converting as ingestion does.
+    fn typed(&self, ty: ScalarType) -> Value {
+        match (self, ty) {
+            (Cell::Null, _) => Value::Null,
+            (Cell::Str(s), ScalarType::String) => Value::String(Arc::from(s.as_ref())),
+            (Cell::Str(s), ScalarType::Datetime) => {
+                parse_event_datetime(s).map_or(Value::Null, Value::Datetime)
+            }
+            (Cell::Str(s), ScalarType::Timespan) => {
+                parse_timespan(s).map_or(Value::Null, Value::Timespan)
+            }
+            (Cell::Str(s), ScalarType::Guid) => parse_guid(s).map_or(Value::Null, Value::Guid),
+            (Cell::Int(n), ScalarType::Long) => Value::Long(*n),
+            (Cell::Int(n), ScalarType::Int) => i32::try_from(*n).map_or(Value::Null, Value::Int),
+            (Cell::Int(n), ScalarType::Real | ScalarType::Decimal) => Value::Real(*n as f64),
+            (Cell::Float(f), ScalarType::Real | ScalarType::Decimal) => Value::Real(*f),
+            (Cell::Bool(b), ScalarType::Bool) => Value::Bool(*b),
+            // The rarer pairs go through the general conversion.
+            (cell, ty) => convert(&cell.to_json(), ty),
+        }
+    }
+
+    fn inferred_type(&self) -> Option<ScalarType> {
+        Some(match self {
+            Cell::Null => return None,
+            Cell::Bool(_) => ScalarType::Bool,
+            Cell::Int(_) | Cell::Uint(_) => ScalarType::Long,
+            Cell::Float(_) => ScalarType::Real,
+            Cell::Str(s) if parse_event_datetime(s).is_some() => ScalarType::Datetime,
+            Cell::Str(_) => ScalarType::String,
+            Cell::Nested(_) => ScalarType::Dynamic,
+        })
+    }
+}
+
+struct CellVisitor;
+
+impl<'de> Visitor<'de> for CellVisitor {
+    type Value = Cell<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_unit<E>(self) -> Result<Cell<'de>, E> {
+        Ok(Cell::Null)
+    }
+    fn visit_none<E>(self) -> Result<Cell<'de>, E> {
+        Ok(Cell::Null)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Cell<'de>, E> {
+        Ok(Cell::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Cell<'de>, E> {
+        Ok(Cell::Int(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Cell<'de>, E> {
+        Ok(i64::try_from(v).map_or(Cell::Uint(v), Cell::Int))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Cell<'de>, E> {
+        Ok(Cell::Float(v))
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Cell<'de>, E> {
+        Ok(Cell::Str(Cow::Borrowed(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Cell<'de>, E> {
+        Ok(Cell::Str(Cow::Owned(v.to_string())))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Cell<'de>, E> {
+        Ok(Cell::Str(Cow::Owned(v)))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Cell<'de>, A::Error> {
+        let json = serde::Deserialize::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+        Ok(Cell::Nested(json))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Cell<'de>, A::Error> {
+        let json = serde::Deserialize::deserialize(de::value::MapAccessDeserializer::new(map))?;
+        Ok(Cell::Nested(json))
+    }
+}
+
+struct CellSeed;
+
+impl<'de> DeserializeSeed<'de> for CellSeed {
+    type Value = Cell<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Cell<'de>, D::Error> {
+        d.deserialize_any(CellVisitor)
+    }
+}
+
+/// An object key, borrowed from the text unless it had escapes.
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Cow<'de, str>, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Cow<'de, str>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Cow<'de, str>, E> {
+                Ok(Cow::Borrowed(v))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Cow<'de, str>, E> {
+                Ok(Cow::Owned(v.to_string()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Cow<'de, str>, E> {
+                Ok(Cow::Owned(v))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+/// Rows of one table as they arrive.
+struct TableBuilder {
+    columns: Vec<Column>,
+    index: HashMap<String, usize>,
+    /// Columns whose type the schema gives; the others are inferred at the end.
+    typed: Vec<bool>,
+    rows: Vec<Vec<Value>>,
+    /// Values of inferred columns: (row, column, value).
+    pending: Vec<(usize, usize, Cell<'static>)>,
+}
+
+impl TableBuilder {
+    fn new(name: &str, schema: &Schema) -> TableBuilder {
+        let columns: Vec<Column> = schema
+            .table(name)
+            .map(|t| {
+                t.columns
+                    .iter()
+                    .map(|c| Column {
+                        name: c.name.clone(),
+                        ty: Some(c.ty),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        TableBuilder {
+            index: columns
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.name.clone(), i))
+                .collect(),
+            typed: vec![true; columns.len()],
+            columns,
+            rows: Vec::new(),
+            pending: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, pairs: &mut Vec<(Cow<'_, str>, Cell<'_>)>) {
+        let row_index = self.rows.len();
+        let mut row = vec![Value::Null; self.columns.len()];
+        for (key, cell) in pairs.drain(..) {
+            let column = match self.index.get(key.as_ref()) {
+                Some(&i) => i,
+                None => {
+                    let i = self.columns.len();
+                    self.index.insert(key.to_string(), i);
+                    self.columns.push(Column {
+                        name: key.to_string(),
+                        ty: None,
+                    });
+                    self.typed.push(false);
+                    i
+                }
+            };
+            if self.typed.get(column).copied().unwrap_or(false) {
+                let ty = self
+                    .columns
+                    .get(column)
+                    .and_then(|c| c.ty)
+                    .unwrap_or(ScalarType::Dynamic);
+                if let Some(slot) = row.get_mut(column) {
+                    *slot = cell.typed(ty);
+                }
+            } else if !matches!(cell, Cell::Null) {
+                self.pending.push((row_index, column, cell.into_owned()));
+            }
+        }
+        self.rows.push(row);
+    }
+
+    fn finish(mut self) -> Table {
+        let width = self.columns.len();
+        // Infer each new column's type from its values, as `infer_type` does.
+        let mut inferred: Vec<Option<ScalarType>> = vec![None; width];
+        let mut mixed = vec![false; width];
+        for (_, column, cell) in &self.pending {
+            let Some(ty) = cell.inferred_type() else {
+                continue;
+            };
+            let (Some(slot), Some(is_mixed)) = (inferred.get_mut(*column), mixed.get_mut(*column))
+            else {
+                continue;
+            };
+            *slot = Some(match (*slot, ty) {
+                (None, ty) => ty,
+                (Some(a), b) if a == b => a,
+                (Some(ScalarType::Long), ScalarType::Real)
+                | (Some(ScalarType::Real), ScalarType::Long) => ScalarType::Real,
+                (Some(ScalarType::Datetime), ScalarType::String)
+                | (Some(ScalarType::String), ScalarType::Datetime) => ScalarType::String,
+                _ => {
+                    *is_mixed = true;
+                    ScalarType::Dynamic
+                }
+            });
+        }
+        for (i, column) in self.columns.iter_mut().enumerate() {
+            if column.ty.is_none() {
+                column.ty = Some(
+                    inferred
+                        .get(i)
+                        .copied()
+                        .flatten()
+                        .unwrap_or(ScalarType::String),
+                );
+            }
+        }
+        for (row, column, cell) in self.pending.drain(..) {
+            let ty = self
+                .columns
+                .get(column)
+                .and_then(|c| c.ty)
+                .unwrap_or(ScalarType::Dynamic);
+            if let Some(row) = self.rows.get_mut(row) {
+                row.resize(width, Value::Null);
+                if let Some(slot) = row.get_mut(column) {
+                    *slot = cell.typed(ty);
+                }
+            }
+        }
+        for row in &mut self.rows {
+            row.resize(width, Value::Null);
+        }
+        let twins = ["Timestamp", "TimeGenerated"].map(|c| self.index.get(c).copied());
+        if let [Some(a), Some(b)] = twins {
+            for row in &mut self.rows {
+                super::events::fill_twin(row, a, b);
+            }
+        }
+        let mut table = Table::new(self.columns);
+        table.rows = self.rows;
+        table
+    }
+}
+
+/// Where rows go while the text is read.
+struct Sink<'s> {
+    schema: &'s Schema,
+    default_table: &'s str,
+    tables: BTreeMap<String, TableBuilder>,
+}
+
+impl Sink<'_> {
+    fn builder(&mut self, name: &str) -> &mut TableBuilder {
+        let schema = self.schema;
+        self.tables
+            .entry(name.to_string())
+            .or_insert_with(|| TableBuilder::new(name, schema))
+    }
+
+    /// Routes a row by `$table` (dropped) or `Type` (kept), else to `table`.
+    fn add(&mut self, mut pairs: Vec<(Cow<'_, str>, Cell<'_>)>, table: Option<&str>) {
+        let mut name = table.map(str::to_string);
+        if name.is_none() {
+            if let Some(i) = pairs.iter().position(|(k, _)| k == "$table") {
+                let (_, cell) = pairs.remove(i);
+                if let Cell::Str(s) = cell {
+                    name = Some(s.into_owned());
+                }
+            }
+        }
+        if name.is_none() {
+            name = pairs.iter().find_map(|(k, c)| match c {
+                Cell::Str(s) if k == "Type" && !s.is_empty() => Some(s.to_string()),
+                _ => None,
+            });
+        }
+        let name = name.unwrap_or_else(|| self.default_table.to_string());
+        self.builder(&name).push(&mut pairs);
+    }
+}
+
+/// Reads one row object into pairs.
+fn read_pairs<'de, A: MapAccess<'de>>(
+    mut map: A,
+) -> Result<Vec<(Cow<'de, str>, Cell<'de>)>, A::Error> {
+    let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(16));
+    while let Some(key) = map.next_key_seed(KeySeed)? {
+        let cell = map.next_value_seed(CellSeed)?;
+        pairs.push((key, cell));
+    }
+    Ok(pairs)
+}
+
+/// A top-level JSON value: an array of rows, a row, or `{"tables": {...}}`.
+struct TopLevel<'a, 's> {
+    sink: &'a mut Sink<'s>,
+    first: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for TopLevel<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TopLevel<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object or an array of objects")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(pairs) = seq.next_element_seed(RowSeed)? {
+            match pairs {
+                Some(pairs) => self.sink.add(pairs, None),
+                None => {
+                    return Err(de::Error::custom(format!(
+                        "a row of `{}` is not a JSON object",
+                        self.sink.default_table
+                    )))
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        let mut pairs = read_pairs(map)?;
+        let is_tables = self.first
+            && pairs.len() == 1
+            && matches!(pairs.first(), Some((k, Cell::Nested(Json::Object(_)))) if k == "tables");
+        if !is_tables {
+            self.sink.add(pairs, None);
+            return Ok(());
+        }
+        if let Some((_, Cell::Nested(Json::Object(named)))) = pairs.pop() {
+            for (name, rows) in named {
+                let Json::Array(rows) = rows else {
+                    return Err(de::Error::custom(format!(
+                        "`tables.{name}` is not an array of rows"
+                    )));
+                };
+                for row in rows {
+                    let Json::Object(object) = row else {
+                        return Err(de::Error::custom(format!(
+                            "a row of `{name}` is not a JSON object"
+                        )));
+                    };
+                    let pairs = object
+                        .into_iter()
+                        .map(|(k, v)| (Cow::Owned(k), json_cell(v)))
+                        .collect();
+                    self.sink.add(pairs, Some(&name));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn json_cell(value: Json) -> Cell<'static> {
+    match value {
+        Json::Null => Cell::Null,
+        Json::Bool(b) => Cell::Bool(b),
+        Json::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => Cell::Int(i),
+            (None, Some(u)) => Cell::Uint(u),
+            _ => Cell::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        Json::String(s) => Cell::Str(Cow::Owned(s)),
+        nested => Cell::Nested(nested),
+    }
+}
+
+/// One element of a top-level array: a row object, or `None` for anything else.
+struct RowSeed;
+
+impl<'de> DeserializeSeed<'de> for RowSeed {
+    type Value = Option<Vec<(Cow<'de, str>, Cell<'de>)>>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        struct RowVisitor;
+        impl<'de> Visitor<'de> for RowVisitor {
+            type Value = Option<Vec<(Cow<'de, str>, Cell<'de>)>>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a row object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                read_pairs(map).map(Some)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                let _: Json =
+                    serde::Deserialize::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+                Ok(None)
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+        }
+        d.deserialize_any(RowVisitor)
+    }
+}
+
+/// Reads events text into typed tables (see `events.rs` for the formats and routing).
+pub fn load(
+    text: &str,
+    schema: &Schema,
+    default_table: &str,
+) -> Result<HashMap<String, Table>, EventsError> {
+    let mut sink = Sink {
+        schema,
+        default_table,
+        tables: BTreeMap::new(),
+    };
+    // Top-level values are found first as raw slices (cheap, linear), then each is read
+    // into rows. Probing for the end of input with `Deserializer::end` instead would
+    // compute a line number on every call and make NDJSON quadratic.
+    let values = serde_json::Deserializer::from_str(text).into_iter::<&RawValue>();
+    for (index, raw) in values.enumerate() {
+        let raw = raw.map_err(|e| EventsError {
+            message: format!("events are not JSON (line {}): {e}", e.line()),
+        })?;
+        let mut deserializer = serde_json::Deserializer::from_str(raw.get());
+        let seed = TopLevel {
+            sink: &mut sink,
+            first: index == 0,
+        };
+        if let Err(e) = seed.deserialize(&mut deserializer) {
+            let message = e.to_string();
+            let message = if message.contains("not a JSON object") {
+                message
+                    .split(" at line")
+                    .next()
+                    .unwrap_or(&message)
+                    .to_string()
+            } else {
+                format!("event {} is not a JSON object", index + 1)
+            };
+            return Err(EventsError { message });
+        }
+    }
+    Ok(sink
+        .tables
+        .into_iter()
+        .map(|(name, builder)| (name, builder.finish()))
+        .collect())
+}
