@@ -71,8 +71,11 @@ impl Evaluator<'_> {
                     _ => Value::Null,
                 }
             }
-            ExprKind::Call { callee, args } => self.call(callee, args, table, row)?,
+            ExprKind::Call { callee, args } => self.call(expr, callee, args, table, row)?,
             ExprKind::Member { target, name } => {
+                if let Some(value) = self.scan_reference(target, name, table) {
+                    return Ok(value);
+                }
                 let value = self.scalar(target, table, row)?;
                 property(&value, &name.name)
             }
@@ -85,11 +88,31 @@ impl Evaluator<'_> {
                 let result = self.table(expr)?;
                 single_value(&result)?
             }
+            // `typeof(int)` as an argument (extract(..., typeof(int))): the type's name.
+            ExprKind::TypeOf { types } if types.len() == 1 => {
+                Value::string(types.first().map_or("", |t| t.name.as_str()))
+            }
             ExprKind::Wildcard { .. } | ExprKind::TypeOf { .. } | ExprKind::List(_) => {
                 return Err(EvalError::unsupported("this expression as a value"))
             }
             ExprKind::Error => return Err(EvalError::new("the query has syntax errors")),
         })
+    }
+
+    /// `s1.Column` inside a `scan` step: the value in the scan state, when `s1` is a step
+    /// (and not a column of the row).
+    fn scan_reference(&self, target: &Expr, name: &Ident, table: &Table) -> Option<Value> {
+        let step = target.as_name()?;
+        if table.column_index(&step.name).is_some() {
+            return None;
+        }
+        let refs = self.scan_refs.as_ref()?;
+        Some(
+            refs.get(&step.name)?
+                .get(&name.name)
+                .cloned()
+                .unwrap_or(Value::Null),
+        )
     }
 
     fn name(&mut self, ident: &Ident, table: &Table, row: &[Value]) -> Result<Value> {
@@ -129,17 +152,27 @@ impl Evaluator<'_> {
         Ok(out)
     }
 
-    fn call(&mut self, callee: &Expr, args: &[Arg], table: &Table, row: &[Value]) -> Result<Value> {
+    fn call(
+        &mut self,
+        call: &Expr,
+        callee: &Expr,
+        args: &[Arg],
+        table: &Table,
+        row: &[Value],
+    ) -> Result<Value> {
         let Some(ident) = callee.as_name() else {
             return Err(EvalError::unsupported("calling this expression"));
         };
         let name = ident.name.as_str();
         if let Some(Binding::Function(def)) = self.lookup(name).cloned() {
-            return match self.call_function(&def, args, None)? {
+            return match self.call_function(&def, args, None, Some((table, row)))? {
                 Binding::Scalar(value) => Ok(value),
                 Binding::Table(t) => single_value(&t),
                 Binding::Function(_) => Err(EvalError::new("a function cannot return a function")),
             };
+        }
+        if super::window::is_window_function(name) {
+            return self.window_call(name, call, args, table, row);
         }
         match name {
             "toscalar" => {

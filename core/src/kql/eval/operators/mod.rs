@@ -2,10 +2,17 @@
 //! rows in and out.
 
 mod distinct;
+mod getschema;
 mod join;
+mod lookup;
+mod make_series;
+mod mv_apply;
 mod mv_expand;
 mod parse;
+mod parse_kv;
+mod partition;
 mod project;
+mod scan;
 mod sort;
 mod source;
 mod summarize;
@@ -80,8 +87,43 @@ impl Evaluator<'_> {
                 source,
                 pattern,
             } => self.parse(keyword, params, source, pattern, input)?,
+            OperatorKind::MvApply {
+                params,
+                items,
+                limit,
+                subquery,
+            } => self.mv_apply(params, items, limit.as_ref(), subquery, input)?,
+            OperatorKind::ParseKv {
+                source,
+                columns,
+                with,
+            } => self.parse_kv(source, columns, with, input)?,
+            OperatorKind::Lookup { params, right, on } => {
+                self.lookup_operator(params, right, on, input)?
+            }
+            OperatorKind::MakeSeries {
+                aggregates,
+                on,
+                range,
+                by,
+                ..
+            } => self.make_series(aggregates, on, range, by, &input)?,
+            OperatorKind::Getschema => getschema::getschema(input),
+            OperatorKind::Scan {
+                params,
+                order_by,
+                partition_by,
+                declare,
+                steps,
+            } => self.scan(params, order_by, partition_by, declare, steps, input)?,
+            OperatorKind::Partition { by, body, .. } => self.partition(by, body, input)?,
             OperatorKind::Serialize { columns } => self.project(columns, &input, true)?,
             OperatorKind::As { .. } | OperatorKind::Render { .. } => input,
+            OperatorKind::Evaluate {
+                call,
+                output_schema,
+                ..
+            } => self.evaluate_plugin(call, output_schema.as_deref(), input)?,
             OperatorKind::Invoke { call } => {
                 let ExprKind::Call { callee, args } = &call.kind else {
                     return Err(EvalError::unsupported("invoke of this expression"));
@@ -89,7 +131,7 @@ impl Evaluator<'_> {
                 let name = callee.as_name().map(|n| n.name.clone()).unwrap_or_default();
                 match self.lookup(&name).cloned() {
                     Some(super::Binding::Function(def)) => {
-                        match self.call_function(&def, args, Some(input))? {
+                        match self.call_function(&def, args, Some(input), None)? {
                             super::Binding::Table(table) => table,
                             _ => {
                                 return Err(EvalError::new(format!(

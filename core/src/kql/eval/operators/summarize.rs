@@ -16,13 +16,109 @@ struct AggregateSpec<'a> {
     extra_columns: Vec<usize>,
 }
 
+/// The prefix of the hidden columns that hold aggregates wrapped in a scalar expression.
+const HIDDEN: &str = "\u{0}aggregate";
+
 impl Evaluator<'_> {
+    /// `summarize`, including scalar expressions around aggregates
+    /// (`summarize r = round(avg(x), 2)`): the aggregates inside are computed as hidden
+    /// columns, then the expression is evaluated on each output row.
     pub(super) fn summarize(
         &mut self,
         aggregates: &[Assignment],
         by: &[Assignment],
         input: &Table,
     ) -> Result<Table> {
+        if aggregates.iter().all(|a| is_plain_aggregate(&a.value)) {
+            return Ok(self.summarize_plain(aggregates, by, input)?.0);
+        }
+        // Each wrapped item becomes its hidden aggregates, in place.
+        let mut flat: Vec<Assignment> = Vec::new();
+        let mut wrapped: Vec<Option<(String, Expr, usize)>> = Vec::new();
+        for (i, item) in aggregates.iter().enumerate() {
+            if is_plain_aggregate(&item.value) {
+                flat.push(item.clone());
+                wrapped.push(None);
+                continue;
+            }
+            let mut hidden = Vec::new();
+            let rewritten = hoist_aggregates(&item.value, &mut hidden, flat.len());
+            if hidden.is_empty() {
+                return Err(EvalError::new(format!(
+                    "summarize: `{}` is not an aggregate; wrap it in one (e.g. take_any())",
+                    item.names
+                        .first()
+                        .map_or("this expression", |n| n.name.as_str())
+                )));
+            }
+            let name = match item.names.first() {
+                Some(n) => n.name.clone(),
+                None => format!("Column{}", i + 1),
+            };
+            wrapped.push(Some((name, rewritten, hidden.len())));
+            flat.extend(hidden);
+        }
+        let (inner, widths) = self.summarize_plain(&flat, by, input)?;
+        let mut flat_index = 0;
+        // Rebuild the columns: keys, then each item (plain columns kept, wrapped computed).
+        let mut columns: Vec<Column> = inner.columns.iter().take(by.len()).cloned().collect();
+        let mut sources: Vec<Option<usize>> = (0..by.len()).map(Some).collect();
+        let mut computed: Vec<(usize, Expr)> = Vec::new();
+        let mut next = by.len();
+        for item in &wrapped {
+            match item {
+                None => {
+                    // A plain aggregate: its columns (arg_max has several).
+                    let start = next;
+                    next += widths.get(flat_index).copied().unwrap_or(1);
+                    flat_index += 1;
+                    for c in start..next {
+                        if let Some(column) = inner.columns.get(c) {
+                            columns.push(column.clone());
+                            sources.push(Some(c));
+                        }
+                    }
+                }
+                Some((name, expr, count)) => {
+                    next += widths
+                        .get(flat_index..flat_index + count)
+                        .map_or(*count, |w| w.iter().sum());
+                    flat_index += count;
+                    computed.push((columns.len(), expr.clone()));
+                    columns.push(Column {
+                        name: name.clone(),
+                        ty: None,
+                    });
+                    sources.push(None);
+                }
+            }
+        }
+        let mut out = Table::new(columns);
+        for row in &inner.rows {
+            let mut values: Vec<Value> = sources
+                .iter()
+                .map(|s| s.and_then(|i| row.get(i).cloned()).unwrap_or(Value::Null))
+                .collect();
+            for (index, expr) in &computed {
+                let value = self.scalar(expr, &inner, row)?;
+                if let Some(slot) = values.get_mut(*index) {
+                    *slot = value;
+                }
+            }
+            out.rows.push(values);
+        }
+        out.infer_types();
+        Ok(out)
+    }
+
+    /// Summarize with one aggregate call per item; also the number of columns of each item.
+    fn summarize_plain(
+        &mut self,
+        aggregates: &[Assignment],
+        by: &[Assignment],
+        input: &Table,
+    ) -> Result<(Table, Vec<usize>)> {
+        let mut widths = Vec::with_capacity(aggregates.len());
         let mut columns = Vec::new();
         for (i, key) in by.iter().enumerate() {
             let name = match key.names.first() {
@@ -33,6 +129,7 @@ impl Evaluator<'_> {
         }
         let mut specs = Vec::new();
         for (i, item) in aggregates.iter().enumerate() {
+            let width_before = columns.len();
             let ExprKind::Call { callee, args } = &item.value.kind else {
                 return Err(EvalError::unsupported(
                     "an aggregate expression that is not a single aggregate call",
@@ -109,6 +206,7 @@ impl Evaluator<'_> {
                 args,
                 extra_columns,
             });
+            widths.push(columns.len() - width_before);
         }
 
         let mut groups: HashMap<Vec<String>, usize> = HashMap::new();
@@ -164,7 +262,7 @@ impl Evaluator<'_> {
             table.rows.push(row);
         }
         table.infer_types();
-        Ok(table)
+        Ok((table, widths))
     }
 
     /// The value an aggregate sees for a row, and whether the row counts (`*if` forms).
@@ -223,5 +321,100 @@ fn by_name(expr: &Expr, index: usize) -> String {
             .and_then(|a| a.value.as_name())
             .map_or(format!("Column{}", index + 1), |n| n.name.clone()),
         _ => format!("Column{}", index + 1),
+    }
+}
+
+/// Whether an aggregate item is a single aggregate call (the common case).
+fn is_plain_aggregate(expr: &Expr) -> bool {
+    aggregate_name(expr).is_some()
+}
+
+/// The canonical name of an aggregate call.
+fn aggregate_name(expr: &Expr) -> Option<String> {
+    let ExprKind::Call { callee, .. } = &expr.kind else {
+        return None;
+    };
+    let written = callee.as_name()?.name.clone();
+    let name =
+        crate::kql::functions::lookup(&written).map_or(written, |info| info.name.to_string());
+    is_aggregate(&name).then_some(name)
+}
+
+/// Replaces each aggregate call inside `expr` by a hidden column name, collecting the calls.
+fn hoist_aggregates(expr: &Expr, hidden: &mut Vec<Assignment>, offset: usize) -> Expr {
+    if aggregate_name(expr).is_some() {
+        let name = format!("{HIDDEN}{}", offset + hidden.len());
+        hidden.push(Assignment {
+            names: vec![Ident::new(name.clone(), expr.span)],
+            value: expr.clone(),
+            span: expr.span,
+        });
+        return Expr::new(ExprKind::Name(Ident::new(name, expr.span)), expr.span);
+    }
+    let mut hoist = |e: &Expr| Box::new(hoist_aggregates(e, hidden, offset));
+    let kind = match &expr.kind {
+        ExprKind::Paren(inner) => ExprKind::Paren(hoist(inner)),
+        ExprKind::Unary { op, operand } => ExprKind::Unary {
+            op: *op,
+            operand: hoist(operand),
+        },
+        ExprKind::Binary { op, left, right } => ExprKind::Binary {
+            op: *op,
+            left: hoist(left),
+            right: hoist(right),
+        },
+        ExprKind::Member { target, name } => ExprKind::Member {
+            target: hoist(target),
+            name: name.clone(),
+        },
+        ExprKind::Index { target, index } => ExprKind::Index {
+            target: hoist(target),
+            index: hoist(index),
+        },
+        ExprKind::Logical { op, operands } => ExprKind::Logical {
+            op: *op,
+            operands: operands
+                .iter()
+                .map(|o| hoist_aggregates(o, hidden, offset))
+                .collect(),
+        },
+        ExprKind::Call { callee, args } => ExprKind::Call {
+            callee: callee.clone(),
+            args: args
+                .iter()
+                .map(|a| Arg {
+                    name: a.name.clone(),
+                    value: hoist_aggregates(&a.value, hidden, offset),
+                })
+                .collect(),
+        },
+        other => other.clone(),
+    };
+    Expr::new(kind, expr.span)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::kql::eval::{evaluate, EvalOptions};
+    use crate::value::Value;
+
+    #[test]
+    fn scalar_around_aggregates() {
+        let query = "datatable(k:string, v:long)['a', 1, 'a', 2, 'b', 5] | summarize n = count(), r = sum(v) * 10 + max(v), m = max(v) by k";
+        let parsed = crate::kql::parse(query);
+        let table = evaluate(&parsed.query, &Default::default(), &EvalOptions::default())
+            .unwrap()
+            .table
+            .unwrap();
+        assert_eq!(table.column_names(), vec!["k", "n", "r", "m"]);
+        assert_eq!(
+            table.rows[0],
+            vec![
+                Value::string("a"),
+                Value::Long(2),
+                Value::Long(32),
+                Value::Long(2)
+            ]
+        );
     }
 }

@@ -22,29 +22,72 @@ impl Evaluator<'_> {
             parts.push((String::new(), input));
         }
         for table in tables {
-            let name = table.as_name().map(|n| n.name.clone()).unwrap_or_default();
-            parts.push((name, self.table(table)?));
+            parts.push((source_name(table), self.table(table)?));
+        }
+        // A column whose type differs between tables splits into one column per type,
+        // named `x_long`, `x_int`..., as Kusto's outer union does.
+        let mut types: Vec<(String, Vec<ScalarType>)> = Vec::new();
+        for (_, part) in &mut parts {
+            part.infer_types();
+            for column in &part.columns {
+                let entry = match types.iter_mut().find(|(n, _)| *n == column.name) {
+                    Some(entry) => entry,
+                    None => {
+                        types.push((column.name.clone(), Vec::new()));
+                        let last = types.len() - 1;
+                        &mut types[last]
+                    }
+                };
+                if let Some(ty) = column.ty {
+                    if !entry.1.contains(&ty) {
+                        entry.1.push(ty);
+                    }
+                }
+            }
         }
         let mut columns: Vec<Column> = Vec::new();
+        // Per output column: the source column name and, when split, the type it takes.
+        let mut sources: Vec<(String, Option<ScalarType>)> = Vec::new();
         if let Some(name) = &source_column {
             columns.push(Column {
                 name: name.clone(),
                 ty: Some(ScalarType::String),
             });
+            sources.push((String::new(), None));
         }
-        for (_, part) in &parts {
-            for column in &part.columns {
-                if !columns.iter().any(|c| c.name == column.name) {
-                    columns.push(column.clone());
+        for (name, tys) in &types {
+            if tys.len() > 1 {
+                for ty in tys {
+                    columns.push(Column {
+                        name: format!("{name}_{}", ty.name()),
+                        ty: Some(*ty),
+                    });
+                    sources.push((name.clone(), Some(*ty)));
                 }
+            } else {
+                columns.push(Column {
+                    name: name.clone(),
+                    ty: tys.first().copied(),
+                });
+                sources.push((name.clone(), None));
             }
         }
+        let skip = usize::from(source_column.is_some());
         let mut out = Table::new(columns);
         for (name, part) in parts {
-            let positions: Vec<Option<usize>> = out
-                .columns
+            let positions: Vec<Option<usize>> = sources
                 .iter()
-                .map(|c| part.column_index(&c.name))
+                .enumerate()
+                .map(|(i, (column, ty))| {
+                    if i < skip {
+                        return None;
+                    }
+                    let index = part.column_index(column)?;
+                    match ty {
+                        Some(ty) if part.columns.get(index).and_then(|c| c.ty) != Some(*ty) => None,
+                        _ => Some(index),
+                    }
+                })
                 .collect();
             for row in part.rows {
                 let mut merged: Vec<Value> = positions
@@ -60,5 +103,23 @@ impl Evaluator<'_> {
             }
         }
         Ok(out)
+    }
+}
+
+/// The name `withsource` reports for a union leg: the table's name, or the name given by a
+/// trailing `as`.
+fn source_name(expr: &Expr) -> String {
+    match &expr.kind {
+        ExprKind::Name(ident) => ident.name.clone(),
+        ExprKind::Paren(inner) => source_name(inner),
+        ExprKind::Pipeline { operators, source } => operators
+            .iter()
+            .rev()
+            .find_map(|op| match &op.kind {
+                OperatorKind::As { name, .. } => Some(name.name.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| source_name(source)),
+        _ => String::new(),
     }
 }
