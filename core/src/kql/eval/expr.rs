@@ -191,6 +191,19 @@ impl Evaluator<'_> {
                     self.scalar(&arg.value, table, row)
                 };
             }
+            // The column names of a table argument, as a dynamic array.
+            "column_names_of" => {
+                let Some(arg) = args.first() else {
+                    return Err(EvalError::new("column_names_of() needs a table"));
+                };
+                let result = self.table(&arg.value)?;
+                let names = result
+                    .columns
+                    .iter()
+                    .map(|c| serde_json::Value::String(c.name.clone()))
+                    .collect();
+                return Ok(Value::Dynamic(Arc::new(serde_json::Value::Array(names))));
+            }
             "now" => return Ok(Value::Datetime(self.options.now)),
             "ago" => {
                 let value = match args.first() {

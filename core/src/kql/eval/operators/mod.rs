@@ -33,6 +33,7 @@ impl Evaluator<'_> {
             OperatorKind::ProjectKeep { columns } => project::away(columns, input, true),
             OperatorKind::ProjectRename { renames } => project::rename(renames, input)?,
             OperatorKind::ProjectReorder { columns } => project::reorder(columns, input),
+            OperatorKind::ProjectByNames { columns } => self.project_by_names(columns, input)?,
             OperatorKind::Take { count, .. } => {
                 let n = self.count_argument(count)?;
                 let mut table = input;

@@ -212,3 +212,59 @@ fn granny_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     }
     x.len().cmp(&y.len())
 }
+
+impl Evaluator<'_> {
+    /// `project-by-names "a", dynamic(["b*"]), column_names_of(T)`: the columns named by
+    /// string expressions (wildcards allowed), in the order named; names that match no
+    /// column are skipped.
+    pub(super) fn project_by_names(&mut self, names: &[Expr], input: Table) -> Result<Table> {
+        let mut patterns = Vec::new();
+        for expr in names {
+            match self.constant(expr)? {
+                Value::Dynamic(json) => match &*json {
+                    serde_json::Value::Array(items) => {
+                        patterns.extend(items.iter().filter_map(|i| i.as_str().map(str::to_string)))
+                    }
+                    serde_json::Value::String(s) => patterns.push(s.clone()),
+                    _ => {}
+                },
+                Value::String(s) => patterns.push(s.to_string()),
+                Value::Null => {}
+                _ => {
+                    return Err(EvalError::new(
+                        "project-by-names takes column names as strings",
+                    ))
+                }
+            }
+        }
+        let mut order: Vec<usize> = Vec::new();
+        for pattern in &patterns {
+            for (i, column) in input.columns.iter().enumerate() {
+                let hit = if pattern.contains('*') {
+                    wildcard_match(pattern, &column.name)
+                } else {
+                    *pattern == column.name
+                };
+                if hit && !order.contains(&i) {
+                    order.push(i);
+                }
+            }
+        }
+        Ok(Table {
+            columns: order
+                .iter()
+                .filter_map(|&i| input.columns.get(i).cloned())
+                .collect(),
+            rows: input
+                .rows
+                .iter()
+                .map(|r| {
+                    order
+                        .iter()
+                        .map(|&i| r.get(i).cloned().unwrap_or(Value::Null))
+                        .collect()
+                })
+                .collect(),
+        })
+    }
+}

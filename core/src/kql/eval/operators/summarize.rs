@@ -44,12 +44,20 @@ impl Evaluator<'_> {
             let mut hidden = Vec::new();
             let rewritten = hoist_aggregates(&item.value, &mut hidden, flat.len());
             if hidden.is_empty() {
-                return Err(EvalError::new(format!(
-                    "summarize: `{}` is not an aggregate; wrap it in one (e.g. take_any())",
-                    item.names
-                        .first()
-                        .map_or("this expression", |n| n.name.as_str())
-                )));
+                // No aggregate inside: a call is reported by name, so an aggregate rulelab
+                // does not know yet reads "not supported: aggregate `x()`".
+                return Err(match &item.value.kind {
+                    ExprKind::Call { callee, .. } => EvalError::unsupported(format!(
+                        "aggregate `{}()`",
+                        callee.as_name().map_or("?", |n| n.name.as_str())
+                    )),
+                    _ => EvalError::new(format!(
+                        "summarize: `{}` is not an aggregate; wrap it in one (e.g. take_any())",
+                        item.names
+                            .first()
+                            .map_or("this expression", |n| n.name.as_str())
+                    )),
+                });
             }
             let name = match item.names.first() {
                 Some(n) => n.name.clone(),
@@ -329,15 +337,20 @@ fn is_plain_aggregate(expr: &Expr) -> bool {
     aggregate_name(expr).is_some()
 }
 
-/// The canonical name of an aggregate call.
+/// The canonical name of an aggregate call (one rulelab evaluates, or one the function
+/// catalog knows as an aggregate, so that an unsupported one is reported by name).
 fn aggregate_name(expr: &Expr) -> Option<String> {
     let ExprKind::Call { callee, .. } = &expr.kind else {
         return None;
     };
     let written = callee.as_name()?.name.clone();
-    let name =
-        crate::kql::functions::lookup(&written).map_or(written, |info| info.name.to_string());
-    is_aggregate(&name).then_some(name)
+    match crate::kql::functions::lookup(&written) {
+        Some(info) if info.kind == crate::kql::functions::FunctionKind::Aggregate => {
+            Some(info.name.to_string())
+        }
+        Some(info) => is_aggregate(info.name).then(|| info.name.to_string()),
+        None => is_aggregate(&written).then_some(written),
+    }
 }
 
 /// Replaces each aggregate call inside `expr` by a hidden column name, collecting the calls.
