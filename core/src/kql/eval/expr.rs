@@ -250,8 +250,18 @@ fn single_value(table: &Table) -> Result<Value> {
 
 pub(super) fn binary(op: BinaryOp, l: &Value, r: &Value) -> Result<Value> {
     Ok(match op {
-        BinaryOp::Eq => scalar::equals(l, r).map_or(Value::Null, Value::Bool),
-        BinaryOp::NotEq => scalar::equals(l, r).map_or(Value::Null, |b| Value::Bool(!b)),
+        // Per the Kusto docs: null == x is false and null != x is true when x is not null;
+        // two nulls compare as null.
+        BinaryOp::Eq | BinaryOp::NotEq => {
+            let is_eq = op == BinaryOp::Eq;
+            match (l.is_null(), r.is_null()) {
+                (true, true) => Value::Null,
+                (true, false) | (false, true) => Value::Bool(!is_eq),
+                (false, false) => {
+                    scalar::equals(l, r).map_or(Value::Null, |b| Value::Bool(b == is_eq))
+                }
+            }
+        }
         BinaryOp::EqCi => Value::Bool(scalar::equals_ci(l, r).unwrap_or(false)),
         BinaryOp::NotEqCi => Value::Bool(!scalar::equals_ci(l, r).unwrap_or(false)),
         BinaryOp::Lt => scalar::compare(l, r).map_or(Value::Null, |o| Value::Bool(o.is_lt())),
