@@ -16,6 +16,8 @@ mod scan;
 mod sort;
 mod source;
 mod summarize;
+mod top_hitters;
+mod top_nested;
 mod union;
 mod where_;
 
@@ -56,6 +58,10 @@ impl Evaluator<'_> {
                 let mut table = self.sort(std::slice::from_ref(key), input)?;
                 table.rows.truncate(n);
                 table
+            }
+            OperatorKind::TopNested { levels } => self.top_nested(levels, &input)?,
+            OperatorKind::TopHitters { count, of, by } => {
+                self.top_hitters(count, of, by.as_ref(), &input)?
             }
             OperatorKind::Distinct { columns } => self.distinct(columns, input)?,
             OperatorKind::Summarize { aggregates, by, .. } => {
