@@ -171,6 +171,9 @@ impl Evaluator<'_> {
                 Binding::Function(_) => Err(EvalError::new("a function cannot return a function")),
             };
         }
+        if let Some(result) = self.graph_function(name, args, table, row) {
+            return result;
+        }
         if super::window::is_window_function(name) {
             return self.window_call(name, call, args, table, row);
         }

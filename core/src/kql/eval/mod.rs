@@ -99,6 +99,8 @@ pub fn evaluate(
         row_index: None,
         window_states: HashMap::new(),
         scan_refs: None,
+        graph: None,
+        graph_match_context: None,
     };
     let table = evaluator.statements(&query.statements)?;
     Ok(Evaluation {
@@ -118,6 +120,10 @@ struct Evaluator<'a> {
     window_states: HashMap<u32, window::WindowState>,
     /// While `scan` evaluates a step: each step's record in the state, read as `step.Column`.
     scan_refs: Option<HashMap<String, HashMap<String, crate::value::Value>>>,
+    /// The graph `make-graph` built, for the graph operators after it.
+    graph: Option<operators::graph::Graph>,
+    /// While `graph-match` evaluates one match: its variables for the graph functions.
+    graph_match_context: Option<operators::graph::MatchContext>,
 }
 
 impl Evaluator<'_> {

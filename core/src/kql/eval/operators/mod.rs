@@ -3,6 +3,7 @@
 
 mod distinct;
 mod getschema;
+pub(in crate::kql::eval) mod graph;
 mod join;
 mod lookup;
 mod make_series;
@@ -148,6 +149,14 @@ impl Evaluator<'_> {
                         }
                     }
                     _ => return Err(EvalError::unsupported(format!("invoke `{name}`"))),
+                }
+            }
+            OperatorKind::Raw { keyword, text } => {
+                match self.graph_operator(keyword, text, input) {
+                    Some(result) => result?,
+                    None => {
+                        return Err(EvalError::unsupported(format!("the `{keyword}` operator")))
+                    }
                 }
             }
             other => {

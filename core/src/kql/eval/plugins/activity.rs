@@ -50,6 +50,17 @@ impl Evaluator<'_> {
         Ok(events)
     }
 
+    /// Fails when windows × rows is more work than an evaluation should do.
+    fn check_activity_work(&self, windows: usize, events: usize) -> Result<()> {
+        let budget = self.options.max_rows.saturating_mul(16);
+        if windows.saturating_mul(events) > budget {
+            return Err(EvalError::new(format!(
+                "limit reached: {windows} windows over {events} rows is too much work (narrow the time range or raise max_rows)"
+            )));
+        }
+        Ok(())
+    }
+
     /// Window starts from `start` to `end` (inclusive) by `step`, bounded by max_rows.
     fn activity_windows(&self, start: &Value, end: &Value, step: &Value) -> Result<Vec<Value>> {
         let mut windows = Vec::new();
@@ -74,6 +85,7 @@ impl Evaluator<'_> {
         let step = self.plugin_constant(args, 4, "the window")?;
         let events = self.activity_events(args, 5, &input)?;
         let windows = self.activity_windows(&start, &end, &step)?;
+        self.check_activity_work(windows.len(), events.len())?;
         let mut out = Table::new(metric_columns(
             args,
             5,
@@ -116,6 +128,7 @@ impl Evaluator<'_> {
         let bin = self.plugin_constant(args, 5, "the bin")?;
         let events = self.activity_events(args, 6, &input)?;
         let windows = self.activity_windows(&start, &end, &bin)?;
+        self.check_activity_work(windows.len(), events.len())?;
         let mut out = Table::new(metric_columns(args, 6, &input, &["Count", "dcount"]));
         for dims in distinct_dims(&events) {
             for window in &windows {

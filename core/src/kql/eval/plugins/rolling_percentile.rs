@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use super::{percentile, sort_values, Column, EvalError, Evaluator, Result, Table};
 use crate::kql::ast::*;
-use crate::kql::eval::scalar::{arithmetic, as_f64, as_i64};
+use crate::kql::eval::scalar::{arithmetic, as_f64, as_i64, compare};
 use crate::value::Value;
 
 impl Evaluator<'_> {
@@ -79,7 +79,16 @@ impl Evaluator<'_> {
             for (bin, _) in bins.values() {
                 let mut window = Vec::new();
                 let mut start = bin.clone();
+                // Walk back at most `lookback` bins, and never before the first bin (so a
+                // huge lookback costs no more than the data).
+                let first = bins.values().next().map(|(b, _)| b.clone());
                 for _ in 0..lookback {
+                    if first
+                        .as_ref()
+                        .is_some_and(|f| compare(&start, f).is_some_and(|o| o.is_lt()))
+                    {
+                        break;
+                    }
                     if let Some((_, values)) = bins.get(&sortable_key(&start)) {
                         window.extend(values.iter().cloned());
                     }
