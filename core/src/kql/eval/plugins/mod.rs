@@ -1,6 +1,6 @@
 //! `evaluate` plugins, one family per file: `bag_unpack`, `narrow`, `pivot`, `rows_near`,
 //! `ipv4_lookup`/`ipv6_lookup`, `rolling_percentile`, and the activity metrics
-//! (`activity_counts_metrics`, `sliding_window_counts`).
+//! (`activity_counts_metrics`, `sliding_window_counts`, `active_users_count`).
 
 mod activity;
 mod bag_unpack;
@@ -41,6 +41,7 @@ impl Evaluator<'_> {
             "rolling_percentile" => self.rolling_percentile(args, input)?,
             "activity_counts_metrics" => self.activity_counts_metrics(args, input)?,
             "sliding_window_counts" => self.sliding_window_counts(args, input)?,
+            "active_users_count" => self.active_users_count(args, input)?,
             other => return Err(EvalError::unsupported(format!("the `{other}` plugin"))),
         };
         self.check_rows(&output)?;
