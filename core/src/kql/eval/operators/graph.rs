@@ -1,6 +1,6 @@
-//! Graph operators: `make-graph`, `graph-mark-components`, `graph-to-table` and
+//! Graph operators: `make-graph`, `graph-mark-components`, `graph-to-table`,
 //! `graph-match` (linear patterns of nodes and edges, fixed or variable length, with
-//! `where` and `project`).
+//! `where` and `project`) and `graph-shortest-paths` (the shortest matches per pair).
 //!
 //! The parser keeps graph operators as raw text, so this file reads that text. A graph is
 //! not a table: `make-graph` leaves it in [`Evaluator::graph`] for the graph operators that
@@ -42,6 +42,9 @@ pub(in crate::kql::eval) struct MatchContext {
 
 /// A complete match: its nodes, each step's edges, and each step's inner nodes.
 type PathMatch = (Vec<usize>, Vec<Vec<usize>>, Vec<Vec<usize>>);
+
+/// For `graph-shortest-paths`: the shortest length found for a node pair and its rows.
+type ShortestRows = (usize, Vec<Vec<Value>>);
 
 /// One step of a pattern: an edge (with its direction and length range) and the node after it.
 #[derive(Clone, Debug)]
@@ -141,6 +144,23 @@ fn parse_pattern(text: &str) -> Result<(String, Vec<PatternEdge>, &str)> {
     let first = node(&mut rest).ok_or_else(bad)?;
     let mut steps = Vec::new();
     loop {
+        // Anonymous edges: `-->`, `<--`, `--`.
+        let anonymous = [("-->", Some(true)), ("<--", Some(false)), ("--", None)]
+            .into_iter()
+            .find_map(|(arrow, forward)| rest.strip_prefix(arrow).map(|r| (r, forward)));
+        if let Some((after, forward)) = anonymous {
+            let mut r = after.trim_start();
+            let next = node(&mut r).ok_or_else(bad)?;
+            rest = r;
+            steps.push(PatternEdge {
+                name: String::new(),
+                forward,
+                min: 1,
+                max: 1,
+                node: next,
+            });
+            continue;
+        }
         let (backward, after_open) = if let Some(r) = rest.strip_prefix("<-[") {
             (true, r)
         } else if let Some(r) = rest.strip_prefix("-[") {
@@ -235,7 +255,27 @@ impl Evaluator<'_> {
             }),
             "graph-mark-components" => self.mark_components(text),
             "graph-to-table" => self.graph_to_table(text),
-            "graph-match" => self.graph_match(text),
+            "graph-match" => self.graph_match(text, None),
+            "graph-shortest-paths" => {
+                // `output=any` (default): one shortest path per source/target pair.
+                let trimmed = text.trim_start();
+                let (all, rest) = match trimmed.strip_prefix("output") {
+                    Some(rest) => {
+                        let rest = rest
+                            .trim_start()
+                            .strip_prefix('=')
+                            .unwrap_or(rest)
+                            .trim_start();
+                        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+                        (
+                            rest.get(..end) == Some("all"),
+                            rest.get(end..).unwrap_or(""),
+                        )
+                    }
+                    None => (false, trimmed),
+                };
+                self.graph_match(rest, Some(all))
+            }
             _ => return None,
         })
     }
@@ -448,7 +488,9 @@ impl Evaluator<'_> {
         }
     }
 
-    fn graph_match(&mut self, text: &str) -> Result<Table> {
+    /// `graph-match`, or with `shortest` (`Some(all)`) `graph-shortest-paths`: only the
+    /// shortest matches per (first node, last node) pair, one or all of them.
+    fn graph_match(&mut self, text: &str, shortest: Option<bool>) -> Result<Table> {
         let graph = self.current_graph()?;
         let mut text = text.trim_start();
         let mut cycles = "unique_edges".to_string();
@@ -514,7 +556,15 @@ impl Evaluator<'_> {
                 self.options.max_rows,
             )?;
         }
+        // Rows per (first, last) node pair with their path length, for shortest paths.
+        let mut best: HashMap<(usize, usize), ShortestRows> = HashMap::new();
+        let mut pairs: Vec<(usize, usize)> = Vec::new();
         for (nodes, edges, inner) in matches {
+            let length: usize = edges.iter().map(Vec::len).sum();
+            let pair = (
+                nodes.first().copied().unwrap_or(0),
+                nodes.last().copied().unwrap_or(0),
+            );
             let mut refs: HashMap<String, HashMap<String, Value>> = HashMap::new();
             let mut scope: HashMap<String, Binding> = HashMap::new();
             let mut context = MatchContext::default();
@@ -563,8 +613,31 @@ impl Evaluator<'_> {
             self.scopes.pop();
             self.scan_refs = saved_refs;
             self.graph_match_context = saved_match;
-            if let Some(row) = result? {
-                out.rows.push(row);
+            let Some(row) = result? else { continue };
+            match shortest {
+                None => {
+                    out.rows.push(row);
+                    self.check_rows(&out)?;
+                }
+                Some(all) => match best.get_mut(&pair) {
+                    Some((shortest_length, rows)) => {
+                        if length < *shortest_length {
+                            *shortest_length = length;
+                            *rows = vec![row];
+                        } else if length == *shortest_length && all {
+                            rows.push(row);
+                        }
+                    }
+                    None => {
+                        pairs.push(pair);
+                        best.insert(pair, (length, vec![row]));
+                    }
+                },
+            }
+        }
+        for pair in pairs {
+            if let Some((_, rows)) = best.remove(&pair) {
+                out.rows.extend(rows);
                 self.check_rows(&out)?;
             }
         }
@@ -835,5 +908,23 @@ mod tests {
                 "String(\"c\") Long(2) [\"b\"]".to_string()
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod shortest_tests {
+    use crate::kql::eval::{evaluate, EvalOptions};
+    use crate::value::Value;
+
+    #[test]
+    fn shortest_path_per_pair() {
+        let query = "datatable(s:string, t:string)['a', 'b', 'b', 'c', 'a', 'c'] | make-graph s --> t with_node_id=n | graph-shortest-paths (p)-[e*1..3]->(q) where p.n == 'a' and q.n == 'c' project hops = array_length(e)";
+        let parsed = crate::kql::parse(query);
+        assert!(!parsed.has_errors());
+        let table = evaluate(&parsed.query, &Default::default(), &EvalOptions::default())
+            .unwrap()
+            .table
+            .unwrap();
+        assert_eq!(table.rows, vec![vec![Value::Long(1)]]);
     }
 }
