@@ -36,6 +36,9 @@ pub(in crate::kql::eval) struct Graph {
 pub(in crate::kql::eval) struct MatchContext {
     inner_nodes: HashMap<String, Vec<usize>>,
     node_vars: HashMap<String, usize>,
+    /// Each variable-length edge's edges, as properties: a `where` term on `e.prop` must
+    /// hold for every edge of `e`.
+    edge_lists: HashMap<String, Vec<HashMap<String, Value>>>,
     /// The node a `map(inner_nodes(e), node_id())` lambda is at.
     current_node: Option<usize>,
 }
@@ -604,6 +607,12 @@ impl Evaluator<'_> {
                     context
                         .inner_nodes
                         .insert(step.name.clone(), inside.clone());
+                    context.edge_lists.insert(
+                        step.name.clone(),
+                        path.iter()
+                            .map(|&e| Graph::properties(&graph.edges, e))
+                            .collect(),
+                    );
                 }
             }
             let saved_refs = self.scan_refs.replace(refs);
@@ -652,8 +661,17 @@ impl Evaluator<'_> {
     ) -> Result<Option<Vec<Value>>> {
         let empty = Table::default();
         if let Some(condition) = condition {
-            if !matches!(self.scalar(condition, &empty, &[])?, Value::Bool(true)) {
-                return Ok(None);
+            let terms: Vec<&Expr> = match &condition.kind {
+                ExprKind::Logical {
+                    op: LogicalOp::And,
+                    operands,
+                } => operands.iter().collect(),
+                _ => vec![condition],
+            };
+            for term in terms {
+                if !self.graph_term_holds(term)? {
+                    return Ok(None);
+                }
             }
         }
         let mut row = Vec::with_capacity(projections.len());
@@ -661,6 +679,52 @@ impl Evaluator<'_> {
             row.push(self.scalar(&item.value, &empty, &[])?);
         }
         Ok(Some(row))
+    }
+
+    /// One `and` term of a `graph-match` condition. A term on a variable-length edge's
+    /// properties (`e.prop`) holds when it holds for each edge of the path.
+    fn graph_term_holds(&mut self, term: &Expr) -> Result<bool> {
+        let empty = Table::default();
+        let lists = self
+            .graph_match_context
+            .as_ref()
+            .map(|c| c.edge_lists.clone())
+            .unwrap_or_default();
+        let mut variable = None;
+        crate::kql::visit::walk_expr(term, &mut |e| {
+            if let ExprKind::Member { target, .. } = &e.kind {
+                if let Some(name) = target.as_name() {
+                    if lists.contains_key(&name.name) && variable.is_none() {
+                        variable = Some(name.name.clone());
+                    }
+                }
+            }
+        });
+        let Some((name, edges)) = variable.and_then(|v| lists.get(&v).map(|l| (v, l.clone())))
+        else {
+            return Ok(matches!(self.scalar(term, &empty, &[])?, Value::Bool(true)));
+        };
+        for edge in edges {
+            let previous = self
+                .scan_refs
+                .as_mut()
+                .and_then(|refs| refs.insert(name.clone(), edge));
+            let result = self.scalar(term, &empty, &[]);
+            if let Some(refs) = self.scan_refs.as_mut() {
+                match previous {
+                    Some(previous) => {
+                        refs.insert(name.clone(), previous);
+                    }
+                    None => {
+                        refs.remove(&name);
+                    }
+                }
+            }
+            if !matches!(result?, Value::Bool(true)) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     /// Graph functions inside `graph-match`; `None` when `name` is not one (or no match is
@@ -926,5 +990,22 @@ mod shortest_tests {
             .table
             .unwrap();
         assert_eq!(table.rows, vec![vec![Value::Long(1)]]);
+    }
+}
+
+#[cfg(test)]
+mod edge_term_tests {
+    use crate::kql::eval::{evaluate, EvalOptions};
+
+    #[test]
+    fn variable_edge_terms_hold_for_every_edge() {
+        let query = "datatable(s:string, t:string, c:string)['a', 'b', 'red', 'b', 'c', 'blue', 'a', 'c', 'red'] | make-graph s --> t with_node_id=n | graph-match (p)-[e*1..2]->(q) where p.n == 'a' and q.n == 'c' and e.c == 'red' project q = q.n";
+        let parsed = crate::kql::parse(query);
+        let table = evaluate(&parsed.query, &Default::default(), &EvalOptions::default())
+            .unwrap()
+            .table
+            .unwrap();
+        // Only the direct red edge a -> c: the path through b has a blue edge.
+        assert_eq!(table.rows.len(), 1);
     }
 }
