@@ -253,6 +253,15 @@ mod tests {
     }
 
     #[test]
+    fn prev_in_where() {
+        let query = "datatable(v:long)[1, 1, 2, 2, 3] | serialize | where v != prev(v)";
+        assert_eq!(
+            column(query, "v"),
+            vec![Value::Long(1), Value::Long(2), Value::Long(3)]
+        );
+    }
+
+    #[test]
     fn ranks() {
         let query = "datatable(v:long)[1, 2, 2, 5] | serialize | extend m = row_rank_min(v), d = row_rank_dense(v)";
         assert_eq!(

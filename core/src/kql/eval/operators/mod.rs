@@ -126,7 +126,12 @@ impl Evaluator<'_> {
             } => self.scan(params, order_by, partition_by, declare, steps, input)?,
             OperatorKind::Partition { by, body, .. } => self.partition(by, body, input)?,
             OperatorKind::Serialize { columns } => self.project(columns, &input, true)?,
-            OperatorKind::As { .. } | OperatorKind::Render { .. } => input,
+            // `as Name` binds the table to a name later parts of the query can read.
+            OperatorKind::As { name, .. } => {
+                self.bind(&name.name, super::Binding::Table(input.clone()));
+                input
+            }
+            OperatorKind::Render { .. } => input,
             OperatorKind::Evaluate {
                 call,
                 output_schema,

@@ -72,6 +72,25 @@ impl Evaluator<'_> {
                 sources.push((name.clone(), None));
             }
         }
+        // `kind=inner`: only the columns every table has.
+        let is_inner = params
+            .iter()
+            .any(|p| p.name.name == "kind" && p.value.as_name().is_some_and(|n| n.name == "inner"));
+        if is_inner {
+            let keep: Vec<bool> = sources
+                .iter()
+                .map(|(name, _)| {
+                    name.is_empty()
+                        || parts
+                            .iter()
+                            .all(|(_, part)| part.column_index(name).is_some())
+                })
+                .collect();
+            let mut flags = keep.iter();
+            columns.retain(|_| flags.next().copied().unwrap_or(true));
+            let mut flags = keep.iter();
+            sources.retain(|_| flags.next().copied().unwrap_or(true));
+        }
         let skip = usize::from(source_column.is_some());
         let mut out = Table::new(columns);
         for (name, part) in parts {
@@ -121,5 +140,37 @@ fn source_name(expr: &Expr) -> String {
             })
             .unwrap_or_else(|| source_name(source)),
         _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::kql::eval::{evaluate, EvalOptions, Table};
+
+    fn run(query: &str) -> Table {
+        let parsed = crate::kql::parse(query);
+        assert!(!parsed.has_errors(), "{query}");
+        evaluate(&parsed.query, &Default::default(), &EvalOptions::default())
+            .unwrap()
+            .table
+            .unwrap()
+    }
+
+    #[test]
+    fn inner_keeps_shared_columns() {
+        let table = run("union kind=inner (print a = 1, b = 2), (print a = 3, c = 4)");
+        assert_eq!(table.column_names(), vec!["a"]);
+    }
+
+    #[test]
+    fn columns_of_different_types_split() {
+        let table = run("union (print x = 1), (print x = 'one')");
+        assert_eq!(table.column_names(), vec!["x_long", "x_string"]);
+    }
+
+    #[test]
+    fn as_names_a_leg_and_binds_it() {
+        let table = run("range x from 1 to 2 step 1 | as T | join kind=inner (T) on x");
+        assert_eq!(table.rows.len(), 2);
     }
 }

@@ -7,11 +7,24 @@ use crate::value::Value;
 impl Evaluator<'_> {
     pub(super) fn filter(&mut self, predicate: &Expr, input: Table) -> Result<Table> {
         let mut kept = Vec::with_capacity(input.rows.len());
-        for row in &input.rows {
-            if matches!(self.scalar(predicate, &input, row)?, Value::Bool(true)) {
-                kept.push(row.clone());
+        // Window functions (`where prev(x) != x`) see each row's position, as in `extend`.
+        let saved_index = self.row_index;
+        let saved_states = std::mem::take(&mut self.window_states);
+        let mut result = Ok(());
+        for (position, row) in input.rows.iter().enumerate() {
+            self.row_index = Some(position);
+            match self.scalar(predicate, &input, row) {
+                Ok(Value::Bool(true)) => kept.push(row.clone()),
+                Ok(_) => {}
+                Err(error) => {
+                    result = Err(error);
+                    break;
+                }
             }
         }
+        self.row_index = saved_index;
+        self.window_states = saved_states;
+        result?;
         Ok(Table {
             columns: input.columns,
             rows: kept,
