@@ -30,17 +30,16 @@ impl Evaluator<'_> {
         for (_, part) in &mut parts {
             part.infer_types();
             for column in &part.columns {
-                let entry = match types.iter_mut().find(|(n, _)| *n == column.name) {
-                    Some(entry) => entry,
+                let position = match types.iter().position(|(n, _)| *n == column.name) {
+                    Some(position) => position,
                     None => {
                         types.push((column.name.clone(), Vec::new()));
-                        let last = types.len() - 1;
-                        &mut types[last]
+                        types.len() - 1
                     }
                 };
-                if let Some(ty) = column.ty {
-                    if !entry.1.contains(&ty) {
-                        entry.1.push(ty);
+                if let (Some(ty), Some((_, seen))) = (column.ty, types.get_mut(position)) {
+                    if !seen.contains(&ty) {
+                        seen.push(ty);
                     }
                 }
             }

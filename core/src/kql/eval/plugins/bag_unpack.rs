@@ -101,27 +101,30 @@ impl Evaluator<'_> {
                 }
             }
         }
-        // A property named like an existing column: fail, or keep one of the two.
+        // A property named like an existing column: fail, or keep one of the two. Either way
+        // the column takes the property's place among the unpacked columns (the docs' output);
+        // with keep_source it holds the source column's values.
         let mut drop_source = Vec::new();
+        let mut kept_sources: Vec<Option<usize>> = Vec::with_capacity(unpacked.len());
         for (name, _, _) in &unpacked {
-            if let Some(existing) = columns.iter().position(|c| &c.name == name) {
-                match conflict.as_str() {
-                    "replace_source" => drop_source.push(existing),
-                    "keep_source" => {}
-                    _ => {
-                        return Err(EvalError::new(format!(
-                            "bag_unpack: property `{name}` conflicts with a column; pass columnsConflict='replace_source' or 'keep_source'"
-                        )))
+            let existing = columns.iter().position(|c| &c.name == name);
+            kept_sources.push(None);
+            let Some(existing) = existing else { continue };
+            match conflict.as_str() {
+                "replace_source" => drop_source.push(existing),
+                "keep_source" => {
+                    drop_source.push(existing);
+                    if let Some(slot) = kept_sources.last_mut() {
+                        *slot = columns.get(existing).and_then(|c| input.column_index(&c.name));
                     }
+                }
+                _ => {
+                    return Err(EvalError::new(format!(
+                        "bag_unpack: property `{name}` conflicts with a column; pass columnsConflict='replace_source' or 'keep_source'"
+                    )))
                 }
             }
         }
-        let unpacked: Vec<_> = unpacked
-            .into_iter()
-            .filter(|(name, _, _)| {
-                conflict != "keep_source" || !columns.iter().any(|c| &c.name == name)
-            })
-            .collect();
         let base: Vec<usize> = (0..columns.len())
             .filter(|i| !drop_source.contains(i))
             .collect();
@@ -143,7 +146,11 @@ impl Evaluator<'_> {
                 .iter()
                 .map(|s| s.and_then(|i| row.get(i).cloned()).unwrap_or(Value::Null))
                 .collect();
-            for (_, property, ty) in &unpacked {
+            for ((_, property, ty), kept) in unpacked.iter().zip(&kept_sources) {
+                if let Some(source) = kept {
+                    values.push(row.get(*source).cloned().unwrap_or(Value::Null));
+                    continue;
+                }
                 let value = bag.as_ref().and_then(|b| b.get(property)).map_or(
                     Value::Null,
                     |json| match json {
@@ -175,6 +182,20 @@ mod tests {
             r#"datatable(d:dynamic, x:long)[dynamic({"b": 1, "a": "z"}), 7] | evaluate bag_unpack(d)"#,
         );
         assert_eq!(table.column_names(), vec!["x", "a", "b"]);
+    }
+
+    #[test]
+    fn conflicts_keep_or_replace_the_source() {
+        let query = |how: &str| {
+            run(&format!(
+                r#"datatable(Name:string, d:dynamic)['old', dynamic({{"Name": "new", "Age": 1}})] | evaluate bag_unpack(d, columnsConflict='{how}')"#
+            ))
+        };
+        let kept = query("keep_source");
+        assert_eq!(kept.column_names(), vec!["Age", "Name"]);
+        assert_eq!(kept.rows[0][1], crate::value::Value::string("old"));
+        let replaced = query("replace_source");
+        assert_eq!(replaced.rows[0][1], crate::value::Value::string("new"));
     }
 
     #[test]
