@@ -1,7 +1,6 @@
 //! `ipv4_lookup` / `ipv6_lookup(LookupTable, SourceKey, LookupKey [, extra keys...]
 //! [, return_unmatched])`: joins each row to the lookup row whose IP range (an address or a
-//! CIDR prefix) contains the row's address, preferring the longest prefix. The output has
-//! the input columns then the lookup table's.
+//! CIDR prefix) contains the row's address, preferring the longest prefix.
 
 use std::net::IpAddr;
 
@@ -33,10 +32,17 @@ impl Evaluator<'_> {
             ));
         };
         let lookup = self.table(&lookup.value)?;
-        let return_unmatched = match named(args, "return_unmatched") {
+        // `return_unmatched` by name, or as a trailing positional bool.
+        let trailing_flag = positional
+            .last()
+            .filter(|a| positional.len() > 3 && a.value.as_name().is_none());
+        let return_unmatched = match named(args, "return_unmatched").or(trailing_flag.copied()) {
             Some(arg) => matches!(self.constant(&arg.value)?, Value::Bool(true)),
             None => false,
         };
+        let extra_keys = positional
+            .len()
+            .saturating_sub(3 + usize::from(trailing_flag.is_some()));
         let name = |arg: &Arg| arg.value.as_name().map(|n| n.name.clone());
         let source_index = name(source_key)
             .and_then(|n| input.column_index(&n))
@@ -46,7 +52,7 @@ impl Evaluator<'_> {
             .ok_or_else(|| EvalError::new("ip lookup: the lookup key must be a lookup column"))?;
         // Extra keys: columns of both sides that must be equal too.
         let mut extra = Vec::new();
-        for arg in positional.iter().skip(3) {
+        for arg in positional.iter().skip(3).take(extra_keys) {
             let column = name(arg)
                 .ok_or_else(|| EvalError::new("ip lookup: extra keys must be column names"))?;
             match (input.column_index(&column), lookup.column_index(&column)) {
@@ -67,8 +73,15 @@ impl Evaluator<'_> {
                     .and_then(|t| network(&t, is_v6))
             })
             .collect();
-        let mut columns = input.columns.clone();
-        for column in &lookup.columns {
+        // ipv4_lookup puts the input's columns first, ipv6_lookup the lookup table's (as
+        // each plugin's documented output shows).
+        let (first, second) = if is_v6 {
+            (&lookup.columns, &input.columns)
+        } else {
+            (&input.columns, &lookup.columns)
+        };
+        let mut columns = first.clone();
+        for column in second {
             let mut name = column.name.clone();
             let mut n = 1;
             while columns.iter().any(|c| c.name == name) {
@@ -80,6 +93,16 @@ impl Evaluator<'_> {
                 ty: column.ty,
             });
         }
+        let join = |row: &[Value], found: Option<&Vec<Value>>| -> Vec<Value> {
+            let found = found
+                .cloned()
+                .unwrap_or_else(|| vec![Value::Null; lookup.columns.len()]);
+            if is_v6 {
+                found.into_iter().chain(row.iter().cloned()).collect()
+            } else {
+                row.iter().cloned().chain(found).collect()
+            }
+        };
         let mut out = Table::new(columns);
         for row in &input.rows {
             let address = row
@@ -107,16 +130,8 @@ impl Evaluator<'_> {
                     .map(|(i, _)| i)
             });
             match best.and_then(|i| lookup.rows.get(i)) {
-                Some(found) => {
-                    let mut values = row.clone();
-                    values.extend(found.iter().cloned());
-                    out.rows.push(values);
-                }
-                None if return_unmatched => {
-                    let mut values = row.clone();
-                    values.resize(out.columns.len(), Value::Null);
-                    out.rows.push(values);
-                }
+                Some(found) => out.rows.push(join(row, Some(found))),
+                None if return_unmatched => out.rows.push(join(row, None)),
                 None => {}
             }
         }
