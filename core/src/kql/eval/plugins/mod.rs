@@ -1,9 +1,11 @@
 //! `evaluate` plugins, one family per file: `bag_unpack`, `narrow`, `pivot`, `rows_near`,
-//! `ipv4_lookup`/`ipv6_lookup`, `rolling_percentile`, and the activity metrics
-//! (`activity_counts_metrics`, `sliding_window_counts`, `active_users_count`).
+//! `ipv4_lookup`/`ipv6_lookup`, `geo_polygon_lookup`/`geo_line_lookup`,
+//! `rolling_percentile`, and the activity metrics (`activity_counts_metrics`,
+//! `sliding_window_counts`, `active_users_count`).
 
 mod activity;
 mod bag_unpack;
+mod geo_lookup;
 mod ip_lookup;
 mod narrow;
 mod pivot;
@@ -38,6 +40,8 @@ impl Evaluator<'_> {
             "rows_near" => self.rows_near(args, input)?,
             "ipv4_lookup" => self.ip_lookup(args, input, false)?,
             "ipv6_lookup" => self.ip_lookup(args, input, true)?,
+            "geo_polygon_lookup" => self.geo_lookup(args, input, false)?,
+            "geo_line_lookup" => self.geo_lookup(args, input, true)?,
             "rolling_percentile" => self.rolling_percentile(args, input)?,
             "activity_counts_metrics" => self.activity_counts_metrics(args, input)?,
             "sliding_window_counts" => self.sliding_window_counts(args, input)?,
