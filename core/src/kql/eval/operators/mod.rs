@@ -13,6 +13,7 @@ mod parse;
 mod parse_kv;
 mod partition;
 mod project;
+mod reduce;
 mod scan;
 mod sort;
 mod source;
@@ -116,6 +117,7 @@ impl Evaluator<'_> {
                 by,
                 ..
             } => self.make_series(aggregates, on, range, by, &input)?,
+            OperatorKind::Reduce { params, by, with } => self.reduce(params, by, with, input)?,
             OperatorKind::Getschema => getschema::getschema(input),
             OperatorKind::Scan {
                 params,
