@@ -126,6 +126,11 @@ fn column_decls_to(out: &mut String, columns: &[ColumnDecl]) {
         if i > 0 {
             out.push_str(", ");
         }
+        // `evaluate plugin() : (*, a:string)`: the wildcard column.
+        if column.name.name == "*" && !column.name.is_quoted {
+            out.push('*');
+            continue;
+        }
         ident_to(out, &column.name);
         out.push(':');
         ident_to(out, &column.ty);

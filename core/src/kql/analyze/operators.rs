@@ -35,7 +35,10 @@ impl Analyzer<'_> {
                 }
                 out
             }
-            OperatorKind::ProjectKeep { columns } | OperatorKind::ProjectByNames { columns } => {
+            // project-by-names takes string expressions (possibly computed): the columns
+            // it keeps are known only when evaluated.
+            OperatorKind::ProjectByNames { .. } => RowSchema::open(),
+            OperatorKind::ProjectKeep { columns } => {
                 let mut keep = Vec::new();
                 for pattern in columns {
                     keep.extend(self.pattern_columns(pattern, &row));

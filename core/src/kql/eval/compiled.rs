@@ -243,6 +243,8 @@ impl Evaluator<'_> {
         };
         let name = ident.name.as_str();
         let is_plain_scalar = !matches!(self.lookup(name), Some(Binding::Function(_)))
+            && self.graph_match_context.is_none()
+            && !super::window::is_window_function(name)
             && catalog::lookup(name).is_some_and(|info| info.kind == FunctionKind::Scalar)
             && !ROW_AWARE.contains(&name)
             && !is_volatile(name)

@@ -71,8 +71,11 @@ impl Evaluator<'_> {
                     _ => Value::Null,
                 }
             }
-            ExprKind::Call { callee, args } => self.call(callee, args, table, row)?,
+            ExprKind::Call { callee, args } => self.call(expr, callee, args, table, row)?,
             ExprKind::Member { target, name } => {
+                if let Some(value) = self.scan_reference(target, name, table) {
+                    return Ok(value);
+                }
                 let value = self.scalar(target, table, row)?;
                 property(&value, &name.name)
             }
@@ -85,7 +88,8 @@ impl Evaluator<'_> {
                 let result = self.table(expr)?;
                 single_value(&result)?
             }
-            // `typeof(long)` as an argument (percentile_tdigest's result type): its name.
+            // `typeof(long)` as a value (percentile_tdigest's result type, extract's
+            // `typeof(int)`): the type's name.
             ExprKind::TypeOf { types } if types.len() == 1 => {
                 Value::string(types.first().map_or("", |t| t.name.as_str()))
             }
@@ -131,6 +135,22 @@ impl Evaluator<'_> {
         super::functions::tuple::call(name, &values)
     }
 
+    /// `s1.Column` inside a `scan` step: the value in the scan state, when `s1` is a step
+    /// (and not a column of the row).
+    fn scan_reference(&self, target: &Expr, name: &Ident, table: &Table) -> Option<Value> {
+        let step = target.as_name()?;
+        if table.column_index(&step.name).is_some() {
+            return None;
+        }
+        let refs = self.scan_refs.as_ref()?;
+        Some(
+            refs.get(&step.name)?
+                .get(&name.name)
+                .cloned()
+                .unwrap_or(Value::Null),
+        )
+    }
+
     fn name(&mut self, ident: &Ident, table: &Table, row: &[Value]) -> Result<Value> {
         if let Some(index) = table.column_index(&ident.name) {
             return Ok(row.get(index).cloned().unwrap_or(Value::Null));
@@ -168,17 +188,30 @@ impl Evaluator<'_> {
         Ok(out)
     }
 
-    fn call(&mut self, callee: &Expr, args: &[Arg], table: &Table, row: &[Value]) -> Result<Value> {
+    fn call(
+        &mut self,
+        call: &Expr,
+        callee: &Expr,
+        args: &[Arg],
+        table: &Table,
+        row: &[Value],
+    ) -> Result<Value> {
         let Some(ident) = callee.as_name() else {
             return Err(EvalError::unsupported("calling this expression"));
         };
         let name = ident.name.as_str();
         if let Some(Binding::Function(def)) = self.lookup(name).cloned() {
-            return match self.call_function(&def, args, None)? {
+            return match self.call_function(&def, args, None, Some((table, row)))? {
                 Binding::Scalar(value) => Ok(value),
                 Binding::Table(t) => single_value(&t),
                 Binding::Function(_) => Err(EvalError::new("a function cannot return a function")),
             };
+        }
+        if let Some(result) = self.graph_function(name, args, table, row) {
+            return result;
+        }
+        if super::window::is_window_function(name) {
+            return self.window_call(name, call, args, table, row);
         }
         match name {
             "toscalar" => {
@@ -196,6 +229,19 @@ impl Evaluator<'_> {
                 } else {
                     self.scalar(&arg.value, table, row)
                 };
+            }
+            // The column names of a table argument, as a dynamic array.
+            "column_names_of" => {
+                let Some(arg) = args.first() else {
+                    return Err(EvalError::new("column_names_of() needs a table"));
+                };
+                let result = self.table(&arg.value)?;
+                let names = result
+                    .columns
+                    .iter()
+                    .map(|c| serde_json::Value::String(c.name.clone()))
+                    .collect();
+                return Ok(Value::Dynamic(Arc::new(serde_json::Value::Array(names))));
             }
             "now" => return Ok(Value::Datetime(self.options.now)),
             "ago" => {
@@ -240,19 +286,6 @@ impl Evaluator<'_> {
                 }
                 return Ok(Value::Dynamic(Arc::new(serde_json::Value::Object(bag))));
             }
-            "column_names_of" => {
-                let Some(arg) = args.first() else {
-                    return Err(EvalError::new("column_names_of() needs a table"));
-                };
-                let result = self.table(&arg.value)?;
-                return Ok(Value::Dynamic(Arc::new(serde_json::Value::Array(
-                    result
-                        .columns
-                        .iter()
-                        .map(|c| serde_json::Value::String(c.name.clone()))
-                        .collect(),
-                ))));
-            }
             _ => {}
         }
         let mut values = Vec::with_capacity(args.len());
@@ -288,8 +321,18 @@ fn single_value(table: &Table) -> Result<Value> {
 
 pub(super) fn binary(op: BinaryOp, l: &Value, r: &Value) -> Result<Value> {
     Ok(match op {
-        BinaryOp::Eq => scalar::equals(l, r).map_or(Value::Null, Value::Bool),
-        BinaryOp::NotEq => scalar::equals(l, r).map_or(Value::Null, |b| Value::Bool(!b)),
+        // Per the Kusto docs: null == x is false and null != x is true when x is not null;
+        // two nulls compare as null.
+        BinaryOp::Eq | BinaryOp::NotEq => {
+            let is_eq = op == BinaryOp::Eq;
+            match (l.is_null(), r.is_null()) {
+                (true, true) => Value::Null,
+                (true, false) | (false, true) => Value::Bool(!is_eq),
+                (false, false) => {
+                    scalar::equals(l, r).map_or(Value::Null, |b| Value::Bool(b == is_eq))
+                }
+            }
+        }
         BinaryOp::EqCi => Value::Bool(scalar::equals_ci(l, r).unwrap_or(false)),
         BinaryOp::NotEqCi => Value::Bool(!scalar::equals_ci(l, r).unwrap_or(false)),
         BinaryOp::Lt => scalar::compare(l, r).map_or(Value::Null, |o| Value::Bool(o.is_lt())),

@@ -15,8 +15,10 @@ mod expr;
 pub mod functions;
 pub mod literal;
 mod operators;
+mod plugins;
 pub mod scalar;
 pub mod table;
+mod window;
 
 use std::collections::HashMap;
 
@@ -97,6 +99,11 @@ pub fn evaluate(
         options,
         scopes: vec![HashMap::new()],
         stages: Vec::new(),
+        row_index: None,
+        window_states: HashMap::new(),
+        scan_refs: None,
+        graph: None,
+        graph_match_context: None,
     };
     let table = evaluator.statements(&query.statements)?;
     Ok(Evaluation {
@@ -110,6 +117,16 @@ struct Evaluator<'a> {
     options: &'a EvalOptions,
     scopes: Vec<HashMap<String, Binding>>,
     stages: Vec<Stage>,
+    /// The row an order-aware operator (`extend`, `project`) is at, for window functions.
+    row_index: Option<usize>,
+    /// Running state of each window-function call site, keyed by its span start.
+    window_states: HashMap<u32, window::WindowState>,
+    /// While `scan` evaluates a step: each step's record in the state, read as `step.Column`.
+    scan_refs: Option<HashMap<String, HashMap<String, crate::value::Value>>>,
+    /// The graph `make-graph` built, for the graph operators after it.
+    graph: Option<operators::graph::Graph>,
+    /// While `graph-match` evaluates one match: its variables for the graph functions.
+    graph_match_context: Option<operators::graph::MatchContext>,
 }
 
 impl Evaluator<'_> {
@@ -166,6 +183,9 @@ impl Evaluator<'_> {
             ExprKind::Paren(inner) => self.is_tabular(inner),
             ExprKind::Name(ident) => match self.lookup(&ident.name) {
                 Some(Binding::Table(_)) => true,
+                Some(Binding::Function(def)) => {
+                    def.parameters.is_empty() && self.function_is_tabular(def)
+                }
                 Some(_) => false,
                 None => self.inputs.contains_key(&ident.name),
             },
@@ -199,6 +219,14 @@ impl Evaluator<'_> {
             ExprKind::Paren(inner) => self.table(inner),
             ExprKind::Name(ident) => match self.lookup(&ident.name) {
                 Some(Binding::Table(table)) => Ok(table.clone()),
+                // A view (or any parameterless tabular function) is called by its name.
+                Some(Binding::Function(def)) if def.parameters.is_empty() => {
+                    let def = def.clone();
+                    match self.call_function(&def, &[], None, None)? {
+                        Binding::Table(table) => Ok(table),
+                        _ => Err(EvalError::new(format!("`{}` is not a table", ident.name))),
+                    }
+                }
                 Some(_) => Err(EvalError::new(format!("`{}` is not a table", ident.name))),
                 None => match self.inputs.get(&ident.name) {
                     Some(table) => Ok(table.clone()),
@@ -227,13 +255,15 @@ impl Evaluator<'_> {
                     };
                 }
                 match self.lookup(&ident.name).cloned() {
-                    Some(Binding::Function(def)) => match self.call_function(&def, args, None)? {
-                        Binding::Table(table) => Ok(table),
-                        _ => Err(EvalError::new(format!(
-                            "`{}` does not return a table",
-                            ident.name
-                        ))),
-                    },
+                    Some(Binding::Function(def)) => {
+                        match self.call_function(&def, args, None, None)? {
+                            Binding::Table(table) => Ok(table),
+                            _ => Err(EvalError::new(format!(
+                                "`{}` does not return a table",
+                                ident.name
+                            ))),
+                        }
+                    }
                     _ => Err(EvalError::unsupported(format!(
                         "tabular function `{}`",
                         ident.name
@@ -245,20 +275,32 @@ impl Evaluator<'_> {
     }
 
     /// Calls a user function: binds its parameters (the piped table first for `invoke`).
+    /// Scalar arguments are evaluated in the caller's row (`row`), so `f(x)` inside
+    /// `extend` sees the column `x`; `name = value` arguments bind by name.
     fn call_function(
         &mut self,
         def: &FunctionDef,
         args: &[Arg],
         piped: Option<Table>,
+        row: Option<(&Table, &[crate::value::Value])>,
     ) -> Result<Binding> {
         let mut scope = HashMap::new();
-        let mut args = args.iter();
+        let (named, positional): (Vec<&Arg>, Vec<&Arg>) =
+            args.iter().partition(|a| a.name.is_some());
+        let mut args = positional.into_iter();
         let mut piped = piped;
+        let empty = Table::default();
+        let (table, values) = row.unwrap_or((&empty, &[]));
         for parameter in &def.parameters {
+            let by_name = named.iter().find(|a| {
+                a.name
+                    .as_ref()
+                    .is_some_and(|n| n.name == parameter.name.name)
+            });
             let binding = match &parameter.ty {
                 ParameterType::Tabular { .. } => match piped.take() {
                     Some(table) => Binding::Table(table),
-                    None => match args.next() {
+                    None => match by_name.copied().or_else(|| args.next()) {
                         Some(arg) => Binding::Table(self.table(&arg.value)?),
                         None => {
                             return Err(EvalError::new(format!(
@@ -268,8 +310,8 @@ impl Evaluator<'_> {
                         }
                     },
                 },
-                ParameterType::Scalar { .. } => match args.next() {
-                    Some(arg) => Binding::Scalar(self.constant(&arg.value)?),
+                ParameterType::Scalar { .. } => match by_name.copied().or_else(|| args.next()) {
+                    Some(arg) => Binding::Scalar(self.scalar(&arg.value, table, values)?),
                     None => match &parameter.default {
                         Some(default) => Binding::Scalar(self.constant(default)?),
                         None => {

@@ -44,6 +44,36 @@ pub fn as_text(value: &Value) -> Option<String> {
     }
 }
 
+/// Converts a value to a column type the way `to<type>()` would (null when it does not fit).
+pub fn convert(value: Value, ty: crate::value::ScalarType) -> Value {
+    use crate::value::ScalarType;
+    if value.scalar_type() == Some(ty) || value.is_null() {
+        return value;
+    }
+    let function = match ty {
+        ScalarType::Bool => "tobool",
+        ScalarType::Int => "toint",
+        ScalarType::Long => "tolong",
+        ScalarType::Real | ScalarType::Decimal => "toreal",
+        ScalarType::String => "tostring",
+        ScalarType::Datetime => "todatetime",
+        ScalarType::Timespan => "totimespan",
+        ScalarType::Guid => {
+            return match &value {
+                Value::String(s) => super::literal::parse_guid(s).map_or(Value::Null, Value::Guid),
+                _ => Value::Null,
+            }
+        }
+        ScalarType::Dynamic => {
+            return match value {
+                Value::Dynamic(_) => value,
+                other => Value::Dynamic(std::sync::Arc::new(other.to_json())),
+            }
+        }
+    };
+    super::functions::call(function, &[value]).unwrap_or(Value::Null)
+}
+
 /// Orders two values of comparable kinds; `None` when either is null or they do not compare.
 pub fn compare(a: &Value, b: &Value) -> Option<Ordering> {
     match (a, b) {

@@ -9,7 +9,7 @@ use crate::kql::eval::{Column, EvalError, Evaluator, Result, Table};
 use crate::value::Value;
 
 /// The join keys as (left column, right column) index pairs.
-fn keys(on: &[Expr], left: &Table, right: &Table) -> Result<Vec<(usize, usize)>> {
+pub(super) fn join_keys(on: &[Expr], left: &Table, right: &Table) -> Result<Vec<(usize, usize)>> {
     let mut pairs = Vec::new();
     let mut pending: Vec<&Expr> = on.iter().collect();
     while let Some(expr) = pending.pop() {
@@ -68,7 +68,7 @@ fn keys(on: &[Expr], left: &Table, right: &Table) -> Result<Vec<(usize, usize)>>
 }
 
 /// A hashable key; `None` when a key value is null (nulls never match).
-fn key_of(row: &[Value], columns: impl Iterator<Item = usize>) -> Option<Vec<String>> {
+pub(super) fn key_of(row: &[Value], columns: impl Iterator<Item = usize>) -> Option<Vec<String>> {
     columns
         .map(|c| match row.get(c) {
             Some(Value::Null) | None => None,
@@ -99,7 +99,7 @@ impl Evaluator<'_> {
                 .filter_map(|(l, c)| right.column_index(&c.name).map(|r| (l, r)))
                 .collect()
         } else {
-            keys(on, &left, &right)?
+            join_keys(on, &left, &right)?
         };
         let mut left_rows = left.rows.clone();
         if kind == "innerunique" {

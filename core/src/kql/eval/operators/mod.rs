@@ -2,13 +2,24 @@
 //! rows in and out.
 
 mod distinct;
+mod getschema;
+pub(in crate::kql::eval) mod graph;
 mod join;
+mod lookup;
+mod make_series;
+mod mv_apply;
 mod mv_expand;
 mod parse;
+mod parse_kv;
+mod partition;
 mod project;
+mod reduce;
+mod scan;
 mod sort;
 mod source;
 mod summarize;
+mod top_hitters;
+mod top_nested;
 mod union;
 mod where_;
 
@@ -26,6 +37,7 @@ impl Evaluator<'_> {
             OperatorKind::ProjectKeep { columns } => project::away(columns, input, true),
             OperatorKind::ProjectRename { renames } => project::rename(renames, input)?,
             OperatorKind::ProjectReorder { columns } => project::reorder(columns, input),
+            OperatorKind::ProjectByNames { columns } => self.project_by_names(columns, input)?,
             OperatorKind::Take { count, .. } => {
                 let n = self.count_argument(count)?;
                 let mut table = input;
@@ -48,6 +60,10 @@ impl Evaluator<'_> {
                 let mut table = self.sort(std::slice::from_ref(key), input)?;
                 table.rows.truncate(n);
                 table
+            }
+            OperatorKind::TopNested { levels } => self.top_nested(levels, &input)?,
+            OperatorKind::TopHitters { count, of, by } => {
+                self.top_hitters(count, of, by.as_ref(), &input)?
             }
             OperatorKind::Distinct { columns } => self.distinct(columns, input)?,
             OperatorKind::Summarize { aggregates, by, .. } => {
@@ -80,8 +96,49 @@ impl Evaluator<'_> {
                 source,
                 pattern,
             } => self.parse(keyword, params, source, pattern, input)?,
+            OperatorKind::MvApply {
+                params,
+                items,
+                limit,
+                subquery,
+            } => self.mv_apply(params, items, limit.as_ref(), subquery, input)?,
+            OperatorKind::ParseKv {
+                source,
+                columns,
+                with,
+            } => self.parse_kv(source, columns, with, input)?,
+            OperatorKind::Lookup { params, right, on } => {
+                self.lookup_operator(params, right, on, input)?
+            }
+            OperatorKind::MakeSeries {
+                aggregates,
+                on,
+                range,
+                by,
+                ..
+            } => self.make_series(aggregates, on, range, by, &input)?,
+            OperatorKind::Reduce { params, by, with } => self.reduce(params, by, with, input)?,
+            OperatorKind::Getschema => getschema::getschema(input),
+            OperatorKind::Scan {
+                params,
+                order_by,
+                partition_by,
+                declare,
+                steps,
+            } => self.scan(params, order_by, partition_by, declare, steps, input)?,
+            OperatorKind::Partition { by, body, .. } => self.partition(by, body, input)?,
             OperatorKind::Serialize { columns } => self.project(columns, &input, true)?,
-            OperatorKind::As { .. } | OperatorKind::Render { .. } => input,
+            // `as Name` binds the table to a name later parts of the query can read.
+            OperatorKind::As { name, .. } => {
+                self.bind(&name.name, super::Binding::Table(input.clone()));
+                input
+            }
+            OperatorKind::Render { .. } => input,
+            OperatorKind::Evaluate {
+                call,
+                output_schema,
+                ..
+            } => self.evaluate_plugin(call, output_schema.as_deref(), input)?,
             OperatorKind::Invoke { call } => {
                 let ExprKind::Call { callee, args } = &call.kind else {
                     return Err(EvalError::unsupported("invoke of this expression"));
@@ -89,7 +146,7 @@ impl Evaluator<'_> {
                 let name = callee.as_name().map(|n| n.name.clone()).unwrap_or_default();
                 match self.lookup(&name).cloned() {
                     Some(super::Binding::Function(def)) => {
-                        match self.call_function(&def, args, Some(input))? {
+                        match self.call_function(&def, args, Some(input), None)? {
                             super::Binding::Table(table) => table,
                             _ => {
                                 return Err(EvalError::new(format!(
@@ -99,6 +156,14 @@ impl Evaluator<'_> {
                         }
                     }
                     _ => return Err(EvalError::unsupported(format!("invoke `{name}`"))),
+                }
+            }
+            OperatorKind::Raw { keyword, text } => {
+                match self.graph_operator(keyword, text, input) {
+                    Some(result) => result?,
+                    None => {
+                        return Err(EvalError::unsupported(format!("the `{keyword}` operator")))
+                    }
                 }
             }
             other => {

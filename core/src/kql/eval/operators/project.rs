@@ -68,23 +68,40 @@ impl Evaluator<'_> {
             targets.push((indexes, is_tuple));
         }
         let mut rows = Vec::with_capacity(input.rows.len());
-        for row in &input.rows {
+        // Window functions (`prev`, `row_number`...) see the row's position and keep their
+        // running state for this operator only; a nested operator saves and restores both.
+        let saved_index = self.row_index;
+        let saved_states = std::mem::take(&mut self.window_states);
+        let mut result = Ok(());
+        'rows: for (position, row) in input.rows.iter().enumerate() {
+            self.row_index = Some(position);
             let mut out: Vec<Value> = if is_extend { row.clone() } else { Vec::new() };
             out.resize(columns.len(), Value::Null);
             for (item, (indexes, is_tuple)) in items.iter().zip(&targets) {
                 let values = if *is_tuple {
-                    self.tuple_values(&item.value, input, row)?
+                    self.tuple_values(&item.value, input, row)
                 } else {
-                    vec![self.scalar(&item.value, input, row)?]
+                    self.scalar(&item.value, input, row).map(|v| vec![v])
                 };
-                for (&index, value) in indexes.iter().zip(values) {
-                    if let Some(slot) = out.get_mut(index) {
-                        *slot = value;
+                match values {
+                    Ok(values) => {
+                        for (&index, value) in indexes.iter().zip(values) {
+                            if let Some(slot) = out.get_mut(index) {
+                                *slot = value;
+                            }
+                        }
+                    }
+                    Err(error) => {
+                        result = Err(error);
+                        break 'rows;
                     }
                 }
             }
             rows.push(out);
         }
+        self.row_index = saved_index;
+        self.window_states = saved_states;
+        result?;
         let mut table = Table { columns, rows };
         for &index in targets.iter().flat_map(|(indexes, _)| indexes) {
             if let Some(column) = table.columns.get_mut(index) {
@@ -145,16 +162,28 @@ pub(super) fn rename(renames: &[Assignment], mut input: Table) -> Result<Table> 
 pub(super) fn reorder(keys: &[SortKey], input: Table) -> Table {
     let mut order: Vec<usize> = Vec::new();
     for key in keys {
+        let mut group = Vec::new();
         for (i, column) in input.columns.iter().enumerate() {
             let hit = match &key.expr.kind {
                 ExprKind::Name(ident) => ident.name == column.name,
                 ExprKind::Wildcard { pattern } => wildcard_match(pattern, &column.name),
                 _ => false,
             };
-            if hit && !order.contains(&i) {
-                order.push(i);
+            if hit && !order.contains(&i) && !group.contains(&i) {
+                group.push(i);
             }
         }
+        // `asc`/`desc` order the matched columns by name; `granny-*` compares digit runs
+        // as numbers (a2 before a10).
+        let name = |i: &usize| input.columns.get(*i).map_or("", |c| c.name.as_str());
+        match key.order {
+            Some(SortOrder::Asc) => group.sort_by(|a, b| name(a).cmp(name(b))),
+            Some(SortOrder::Desc) => group.sort_by(|a, b| name(b).cmp(name(a))),
+            Some(SortOrder::GrannyAsc) => group.sort_by(|a, b| granny_cmp(name(a), name(b))),
+            Some(SortOrder::GrannyDesc) => group.sort_by(|a, b| granny_cmp(name(b), name(a))),
+            None => {}
+        }
+        order.extend(group);
     }
     order.extend(
         (0..input.columns.len())
@@ -173,5 +202,90 @@ pub(super) fn reorder(keys: &[SortKey], input: Table) -> Table {
                     .collect()
             })
             .collect(),
+    }
+}
+
+/// Compares names with digit runs as numbers: `a2` < `a10`.
+fn granny_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    fn chunks(s: &str) -> Vec<(bool, String)> {
+        let mut out: Vec<(bool, String)> = Vec::new();
+        for c in s.chars() {
+            let digit = c.is_ascii_digit();
+            match out.last_mut() {
+                Some((d, text)) if *d == digit => text.push(c),
+                _ => out.push((digit, c.to_string())),
+            }
+        }
+        out
+    }
+    let (x, y) = (chunks(a), chunks(b));
+    for (p, q) in x.iter().zip(&y) {
+        let ordering = match (p, q) {
+            ((true, m), (true, n)) => {
+                let (m, n) = (m.trim_start_matches('0'), n.trim_start_matches('0'));
+                m.len().cmp(&n.len()).then_with(|| m.cmp(n))
+            }
+            ((_, m), (_, n)) => m.cmp(n),
+        };
+        if ordering.is_ne() {
+            return ordering;
+        }
+    }
+    x.len().cmp(&y.len())
+}
+
+impl Evaluator<'_> {
+    /// `project-by-names "a", dynamic(["b*"]), column_names_of(T)`: the columns named by
+    /// string expressions (wildcards allowed), in the order named; names that match no
+    /// column are skipped.
+    pub(super) fn project_by_names(&mut self, names: &[Expr], input: Table) -> Result<Table> {
+        let mut patterns = Vec::new();
+        for expr in names {
+            match self.constant(expr)? {
+                Value::Dynamic(json) => match &*json {
+                    serde_json::Value::Array(items) => {
+                        patterns.extend(items.iter().filter_map(|i| i.as_str().map(str::to_string)))
+                    }
+                    serde_json::Value::String(s) => patterns.push(s.clone()),
+                    _ => {}
+                },
+                Value::String(s) => patterns.push(s.to_string()),
+                Value::Null => {}
+                _ => {
+                    return Err(EvalError::new(
+                        "project-by-names takes column names as strings",
+                    ))
+                }
+            }
+        }
+        let mut order: Vec<usize> = Vec::new();
+        for pattern in &patterns {
+            for (i, column) in input.columns.iter().enumerate() {
+                let hit = if pattern.contains('*') {
+                    wildcard_match(pattern, &column.name)
+                } else {
+                    *pattern == column.name
+                };
+                if hit && !order.contains(&i) {
+                    order.push(i);
+                }
+            }
+        }
+        Ok(Table {
+            columns: order
+                .iter()
+                .filter_map(|&i| input.columns.get(i).cloned())
+                .collect(),
+            rows: input
+                .rows
+                .iter()
+                .map(|r| {
+                    order
+                        .iter()
+                        .map(|&i| r.get(i).cloned().unwrap_or(Value::Null))
+                        .collect()
+                })
+                .collect(),
+        })
     }
 }

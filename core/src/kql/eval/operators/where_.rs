@@ -7,16 +7,28 @@ use crate::value::Value;
 impl Evaluator<'_> {
     pub(super) fn filter(&mut self, predicate: &Expr, input: Table) -> Result<Table> {
         let compiled = self.compile(predicate, &input)?;
-        let Table { columns, rows } = input;
-        let shape = Table::new(columns);
-        let mut kept = Vec::with_capacity(rows.len() / 4);
-        for row in rows {
-            if matches!(self.run(&compiled, &shape, &row)?, Value::Bool(true)) {
-                kept.push(row);
+        let mut kept = Vec::with_capacity(input.rows.len() / 4);
+        // Window functions (`where prev(x) != x`) see each row's position, as in `extend`.
+        let saved_index = self.row_index;
+        let saved_states = std::mem::take(&mut self.window_states);
+        let mut result = Ok(());
+        // Window functions read neighbouring rows, so the input stays whole while it runs.
+        for (position, row) in input.rows.iter().enumerate() {
+            self.row_index = Some(position);
+            match self.run(&compiled, &input, row) {
+                Ok(Value::Bool(true)) => kept.push(row.clone()),
+                Ok(_) => {}
+                Err(error) => {
+                    result = Err(error);
+                    break;
+                }
             }
         }
+        self.row_index = saved_index;
+        self.window_states = saved_states;
+        result?;
         Ok(Table {
-            columns: shape.columns,
+            columns: input.columns,
             rows: kept,
         })
     }
