@@ -227,6 +227,7 @@ fn generate(rows: usize, seed: u64, out: &Path) -> Result<(), String> {
                 _ => (file_name(&mut rng), 500 + rng.below(2000), t - 3_600_000),
             };
         let remote_port = [443, 80, 53, 445, 135][rng.below(5) as usize];
+        let initiating = file_name(&mut rng);
         let row = json!({
             "Timestamp": iso(t),
             // Seed 002 filters this table on TimeGenerated (Sentinel's copy of Timestamp).
@@ -237,7 +238,8 @@ fn generate(rows: usize, seed: u64, out: &Path) -> Result<(), String> {
             "RemoteIP": format!("203.0.113.{}", rng.below(255)),
             "RemotePort": remote_port,
             "LocalIP": format!("10.1.{}.{}", rng.below(255), rng.below(255)),
-            "InitiatingProcessFileName": file_name(&mut rng),
+            "InitiatingProcessFileName": initiating,
+            "InitiatingProcessCommandLine": format!("{initiating} --sync {}", rng.below(1000)),
             "InitiatingProcessId": 1000 + rng.below(64_000),
             "InitiatingProcessParentFileName": parent,
             "InitiatingProcessParentId": parent_pid,

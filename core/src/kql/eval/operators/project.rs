@@ -67,6 +67,15 @@ impl Evaluator<'_> {
             }
             targets.push((indexes, is_tuple));
         }
+        // Single-column items are prepared once for all rows.
+        let mut compiled = Vec::with_capacity(items.len());
+        for (item, (_, is_tuple)) in items.iter().zip(&targets) {
+            compiled.push(if *is_tuple {
+                None
+            } else {
+                Some(self.compile(&item.value, input)?)
+            });
+        }
         let mut rows = Vec::with_capacity(input.rows.len());
         // Window functions (`prev`, `row_number`...) see the row's position and keep their
         // running state for this operator only; a nested operator saves and restores both.
@@ -77,11 +86,10 @@ impl Evaluator<'_> {
             self.row_index = Some(position);
             let mut out: Vec<Value> = if is_extend { row.clone() } else { Vec::new() };
             out.resize(columns.len(), Value::Null);
-            for (item, (indexes, is_tuple)) in items.iter().zip(&targets) {
-                let values = if *is_tuple {
-                    self.tuple_values(&item.value, input, row)
-                } else {
-                    self.scalar(&item.value, input, row).map(|v| vec![v])
+            for ((item, (indexes, _)), prepared) in items.iter().zip(&targets).zip(&compiled) {
+                let values = match prepared {
+                    None => self.tuple_values(&item.value, input, row),
+                    Some(prepared) => self.run(prepared, input, row).map(|v| vec![v]),
                 };
                 match values {
                     Ok(values) => {

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use crate::kql::ast::*;
 use crate::kql::eval::aggregate::{self, is_aggregate, nested, Accumulator};
+use crate::kql::eval::compiled::Compiled;
 use crate::kql::eval::{Column, EvalError, Evaluator, Result, Table};
 use crate::value::Value;
 
@@ -170,15 +171,33 @@ impl Evaluator<'_> {
             });
         }
 
-        let mut groups: HashMap<Vec<String>, usize> = HashMap::new();
+        // Keys and arguments are prepared once; rows are grouped by hashable keys.
+        let by_compiled: Vec<Compiled<'_>> = by
+            .iter()
+            .map(|item| self.compile(&item.value, input))
+            .collect::<Result<_>>()?;
+        let mut args_compiled: Vec<Vec<Option<Compiled<'_>>>> = Vec::with_capacity(specs.len());
+        for spec in &specs {
+            let count = aggregate::row_argument_count(&spec.name, spec.args.len());
+            let mut compiled = Vec::with_capacity(count);
+            for arg in spec.args.iter().take(count) {
+                compiled.push(match arg.value.kind {
+                    ExprKind::Wildcard { .. } => None,
+                    _ => Some(self.compile(&arg.value, input)?),
+                });
+            }
+            args_compiled.push(compiled);
+        }
+        let mut groups: HashMap<Vec<GroupKey>, usize> = HashMap::new();
         let mut keys: Vec<Vec<Value>> = Vec::new();
         let mut states: Vec<Vec<Accumulator>> = Vec::new();
+        let mut values: Vec<Value> = Vec::new();
         for row in &input.rows {
             let mut key = Vec::with_capacity(by.len());
-            for item in by {
-                key.push(self.scalar(&item.value, input, row)?);
+            for compiled in &by_compiled {
+                key.push(self.run(compiled, input, row)?);
             }
-            let fingerprint: Vec<String> = key.iter().map(|v| v.to_json().to_string()).collect();
+            let fingerprint: Vec<GroupKey> = key.iter().map(GroupKey::of).collect();
             let index = match groups.get(&fingerprint) {
                 Some(&index) => index,
                 None => {
@@ -196,8 +215,21 @@ impl Evaluator<'_> {
                     keys.len() - 1
                 }
             };
-            for (spec, accumulator) in specs.iter().zip(states[index].iter_mut()) {
-                let values = self.aggregate_arguments(spec, input, row)?;
+            let Some(accumulators) = states.get_mut(index) else {
+                continue;
+            };
+            for ((spec, accumulator), compiled) in specs
+                .iter()
+                .zip(accumulators.iter_mut())
+                .zip(&args_compiled)
+            {
+                values.clear();
+                for arg in compiled {
+                    values.push(match arg {
+                        None => Value::Bool(true),
+                        Some(compiled) => self.run(compiled, input, row)?,
+                    });
+                }
                 let extra: Vec<Value> = spec
                     .extra_columns
                     .iter()
@@ -255,25 +287,6 @@ impl Evaluator<'_> {
         Ok(table)
     }
 
-    /// An aggregate's argument values for a row (`*` stands as `true`); the accumulator
-    /// knows which is the predicate, a limit or a percentile.
-    fn aggregate_arguments(
-        &mut self,
-        spec: &AggregateSpec<'_>,
-        input: &Table,
-        row: &[Value],
-    ) -> Result<Vec<Value>> {
-        let count = aggregate::row_argument_count(&spec.name, spec.args.len());
-        let mut values = Vec::with_capacity(count);
-        for arg in spec.args.iter().take(count) {
-            values.push(match arg.value.kind {
-                ExprKind::Wildcard { .. } => Value::Bool(true),
-                _ => self.scalar(&arg.value, input, row)?,
-            });
-        }
-        Ok(values)
-    }
-
     /// Column names for aggregates named after their arguments (`percentile_X_95`...):
     /// the written names when given, else the aggregate's own.
     fn aggregate_column_names(
@@ -316,5 +329,40 @@ fn by_name(expr: &Expr, index: usize) -> String {
             .and_then(|a| a.value.as_name())
             .map_or(format!("Column{}", index + 1), |n| n.name.clone()),
         _ => format!("Column{}", index + 1),
+    }
+}
+
+/// A group-by value as a hash key: equal values of one type group together; strings share
+/// their allocation rather than being printed (as a JSON fingerprint would).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum GroupKey {
+    Null,
+    Bool(bool),
+    Long(i64),
+    Real(u64),
+    Text(std::sync::Arc<str>),
+    Datetime(i64),
+    Timespan(i64),
+    Guid(u128),
+    Dynamic(String),
+}
+
+impl GroupKey {
+    fn of(value: &Value) -> GroupKey {
+        match value {
+            Value::Null => GroupKey::Null,
+            Value::Bool(b) => GroupKey::Bool(*b),
+            Value::Int(n) => GroupKey::Long(i64::from(*n)),
+            Value::Long(n) => GroupKey::Long(*n),
+            // -0.0 and 0.0 are one group; every NaN is one group.
+            Value::Real(r) if *r == 0.0 => GroupKey::Real(0),
+            Value::Real(r) if r.is_nan() => GroupKey::Real(u64::MAX),
+            Value::Real(r) => GroupKey::Real(r.to_bits()),
+            Value::String(s) => GroupKey::Text(s.clone()),
+            Value::Datetime(t) => GroupKey::Datetime(*t),
+            Value::Timespan(t) => GroupKey::Timespan(*t),
+            Value::Guid(g) => GroupKey::Guid(*g),
+            Value::Dynamic(d) => GroupKey::Dynamic(d.to_string()),
+        }
     }
 }
