@@ -31,6 +31,25 @@ export function kqlCorpus(shared) {
   return queries;
 }
 
+/**
+ * Every record of the KQL corpus, in file order, with the schema profile its source implies
+ * (`sentinel.jsonl` -> sentinel, `defender-hunting.jsonl` -> defender), as
+ * `CorpusRecord::profile` in bench/src/lib.rs.
+ */
+export function kqlCorpusRecords(shared) {
+  const records = [];
+  for (const file of KQL_CORPUS_FILES) {
+    const text = readFileSync(path.join(shared, "corpus/kql", file), "utf8");
+    text.split("\n").forEach((line, i) => {
+      if (line.trim() === "") return;
+      const query = JSON.parse(line).query;
+      if (typeof query !== "string") throw new Error(`${file}: a record without a string \`query\``);
+      records.push({ file, line: i + 1, query, profile: file === "sentinel.jsonl" ? "sentinel" : "defender" });
+    });
+  }
+  return records;
+}
+
 /** The median (mean of the two middle values for an even count); 0 for no samples. */
 export function median(samples) {
   if (samples.length === 0) return 0;

@@ -24,6 +24,36 @@ pub fn shared_dir(arg: Option<&str>) -> PathBuf {
 
 /// Every `query` of the KQL corpus, in file order.
 pub fn kql_corpus(shared: &Path) -> Result<Vec<String>, String> {
+    Ok(kql_corpus_records(shared)?
+        .into_iter()
+        .map(|r| r.query)
+        .collect())
+}
+
+/// One corpus query with where it comes from.
+#[derive(Clone, Debug)]
+pub struct CorpusRecord {
+    /// `sentinel.jsonl` or `defender-hunting.jsonl`.
+    pub file: &'static str,
+    /// 1-based record number in that file.
+    pub line: usize,
+    pub query: String,
+}
+
+impl CorpusRecord {
+    /// The schema profile its source implies: Sentinel content -> `sentinel`, Defender
+    /// hunting -> `defender` (as the corpus lint suite and the Kusto.Language oracle use).
+    pub fn profile(&self) -> rulelab::kql::schema::Profile {
+        if self.file == "sentinel.jsonl" {
+            rulelab::kql::schema::Profile::Sentinel
+        } else {
+            rulelab::kql::schema::Profile::Defender
+        }
+    }
+}
+
+/// Every record of the KQL corpus, in file order.
+pub fn kql_corpus_records(shared: &Path) -> Result<Vec<CorpusRecord>, String> {
     let mut queries = Vec::new();
     for file in KQL_CORPUS_FILES {
         let path = shared.join("corpus/kql").join(file);
@@ -38,7 +68,11 @@ pub fn kql_corpus(shared: &Path) -> Result<Vec<String>, String> {
             let query = record["query"]
                 .as_str()
                 .ok_or_else(|| format!("{}:{}: no string field `query`", path.display(), i + 1))?;
-            queries.push(query.to_string());
+            queries.push(CorpusRecord {
+                file,
+                line: i + 1,
+                query: query.to_string(),
+            });
         }
     }
     Ok(queries)

@@ -86,8 +86,13 @@ pub fn compare(a: &Value, b: &Value) -> Option<Ordering> {
         (Value::Guid(x), Value::Guid(y)) => Some(x.cmp(y)),
         (Value::Long(x), Value::Long(y)) => Some(x.cmp(y)),
         (Value::Int(x), Value::Int(y)) => Some(x.cmp(y)),
-        (Value::Dynamic(x), _) => compare(&dynamic_scalar(x), b),
-        (_, Value::Dynamic(y)) => compare(a, &dynamic_scalar(y)),
+        // Only a scalar inside a dynamic compares; an array or bag stays dynamic (no loop).
+        (Value::Dynamic(x), _) if !(x.is_array() || x.is_object()) => {
+            compare(&dynamic_scalar(x), b)
+        }
+        (_, Value::Dynamic(y)) if !(y.is_array() || y.is_object()) => {
+            compare(a, &dynamic_scalar(y))
+        }
         _ => match (as_f64(a), as_f64(b)) {
             (Some(x), Some(y)) => x.partial_cmp(&y),
             _ => None,
