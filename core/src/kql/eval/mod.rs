@@ -238,8 +238,38 @@ impl Evaluator<'_> {
             },
             ExprKind::Source(op) => self.operator(op, Table::default()),
             ExprKind::Pipeline { source, operators } => {
-                let mut table = self.table(source)?;
-                for op in operators {
+                // `Events | where ...` and `Events | summarize ...` read the given table in
+                // place instead of copying every row of it first.
+                let given = match (&source.kind, operators.first()) {
+                    (ExprKind::Name(ident), Some(first))
+                        if matches!(
+                            first.kind,
+                            OperatorKind::Where { .. } | OperatorKind::Summarize { .. }
+                        ) && self.lookup(&ident.name).is_none() =>
+                    {
+                        let inputs: &HashMap<String, Table> = self.inputs;
+                        inputs.get(&ident.name).map(|t| (t, first))
+                    }
+                    _ => None,
+                };
+                let (mut table, rest) = match given {
+                    Some((input, first)) => {
+                        let output = match &first.kind {
+                            OperatorKind::Where { predicate, .. } => {
+                                self.filter(predicate, input)?
+                            }
+                            OperatorKind::Summarize { aggregates, by, .. } => {
+                                self.summarize(aggregates, by, input)?
+                            }
+                            _ => return Err(EvalError::new("internal: unexpected operator")),
+                        };
+                        self.check_rows(&output)?;
+                        self.record_stage(first, input.rows.len(), output.rows.len());
+                        (output, operators.get(1..).unwrap_or_default())
+                    }
+                    None => (self.table(source)?, operators.as_slice()),
+                };
+                for op in rest {
                     table = self.operator(op, table)?;
                 }
                 Ok(table)

@@ -30,7 +30,7 @@ impl Evaluator<'_> {
     pub(super) fn operator(&mut self, op: &Operator, input: Table) -> Result<Table> {
         let rows_in = input.rows.len();
         let output = match &op.kind {
-            OperatorKind::Where { predicate, .. } => self.filter(predicate, input)?,
+            OperatorKind::Where { predicate, .. } => self.filter(predicate, &input)?,
             OperatorKind::Project { columns } => self.project(columns, &input, false)?,
             OperatorKind::Extend { columns } => self.project(columns, &input, true)?,
             OperatorKind::ProjectAway { columns } => project::away(columns, input, false),
@@ -174,14 +174,23 @@ impl Evaluator<'_> {
             }
         };
         self.check_rows(&output)?;
+        self.record_stage(op, rows_in, output.rows.len());
+        Ok(output)
+    }
+
+    pub(in crate::kql::eval) fn record_stage(
+        &mut self,
+        op: &Operator,
+        rows_in: usize,
+        rows_out: usize,
+    ) {
         let index = self.stages.len();
         self.stages.push(Stage {
             index,
             operator: op.kind.keyword().to_string(),
             rows_in,
-            rows_out: output.rows.len(),
+            rows_out,
         });
-        Ok(output)
     }
 
     /// `take N`, `top N`: a non-negative count.

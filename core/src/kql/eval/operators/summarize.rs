@@ -30,7 +30,7 @@ enum Plan {
 }
 
 impl Evaluator<'_> {
-    pub(super) fn summarize(
+    pub(in crate::kql::eval) fn summarize(
         &mut self,
         aggregates: &[Assignment],
         by: &[Assignment],

@@ -5,8 +5,14 @@ use crate::kql::eval::{Evaluator, Result, Table};
 use crate::value::Value;
 
 impl Evaluator<'_> {
-    pub(super) fn filter(&mut self, predicate: &Expr, input: Table) -> Result<Table> {
-        let compiled = self.compile(predicate, &input)?;
+    /// Keeps the rows of `input` where `predicate` is true, cloning only those; the input
+    /// is borrowed so that a query's first `where` reads the event table in place.
+    pub(in crate::kql::eval) fn filter(
+        &mut self,
+        predicate: &Expr,
+        input: &Table,
+    ) -> Result<Table> {
+        let compiled = self.compile(predicate, input)?;
         let mut kept = Vec::with_capacity(input.rows.len() / 4);
         // Window functions (`where prev(x) != x`) see each row's position, as in `extend`.
         let saved_index = self.row_index;
@@ -15,7 +21,7 @@ impl Evaluator<'_> {
         // Window functions read neighbouring rows, so the input stays whole while it runs.
         for (position, row) in input.rows.iter().enumerate() {
             self.row_index = Some(position);
-            match self.run(&compiled, &input, row) {
+            match self.run(&compiled, input, row) {
                 Ok(Value::Bool(true)) => kept.push(row.clone()),
                 Ok(_) => {}
                 Err(error) => {
@@ -28,7 +34,7 @@ impl Evaluator<'_> {
         self.window_states = saved_states;
         result?;
         Ok(Table {
-            columns: input.columns,
+            columns: input.columns.clone(),
             rows: kept,
         })
     }
