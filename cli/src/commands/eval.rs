@@ -33,7 +33,7 @@ pub struct EvalArgs {
     /// Rule files or folders (searched for .yml .yaml .txt ...).
     #[arg(long = "rule", value_name = "PATH", required_unless_present = "jsonl", num_args = 1..)]
     pub rules: Vec<String>,
-    /// Events: a JSON array, NDJSON, or {"tables": {...}}; `-` for stdin.
+    /// Events: a JSON array, NDJSON, {"tables": {...}}, or a Windows .evtx file; `-` for stdin.
     #[arg(long, value_name = "FILE", required_unless_present = "jsonl")]
     pub events: Option<String>,
     /// A batch: lines {id, query|rule, events?, now?}; output lines {id, ..., error}.
@@ -293,7 +293,11 @@ fn read_placeholders(path: &str) -> Result<BTreeMap<String, Vec<String>>, String
 /// Calls `f` with each event (or `None` for a value that is not a JSON object); `f` returns
 /// false to stop. The input is a stream of JSON values (NDJSON, or one value over several
 /// lines), read as it comes: arrays are expanded, `{"tables": {...}}` yields every row.
+/// A Windows event log (`.evtx`, or the `ElfFile` magic) yields its records flattened.
 fn for_each_event(path: &str, mut f: impl FnMut(Option<Value>) -> bool) -> Result<(), String> {
+    if crate::evtx::is_evtx(path) {
+        return crate::evtx::for_each_record(path, f);
+    }
     let reader: Box<dyn Read> = if path == "-" {
         Box::new(io::stdin())
     } else {
