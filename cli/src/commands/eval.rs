@@ -7,7 +7,8 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
+use std::time::{Duration, Instant};
 
 use clap::{Args, ValueEnum};
 use rulelab::sigma::{self, correlation, EvalOptions, Evaluator, Match, RuleSource};
@@ -163,6 +164,7 @@ fn run_sigma(args: &EvalArgs, sources: &[RuleSource], err: &mut impl Write) -> O
     let mut bad_events = 0usize;
     let mut write_error: Option<io::Error> = None;
     let events_path = args.events.as_deref().unwrap_or("-");
+    let mut progress = Progress::new(!args.quiet && io::stderr().is_terminal());
     let read = for_each_event(events_path, |event| {
         let Some(event) = event else {
             bad_events += 1;
@@ -171,6 +173,7 @@ fn run_sigma(args: &EvalArgs, sources: &[RuleSource], err: &mut impl Write) -> O
         let index = evaluator.events_seen();
         let found = evaluator.push(&event);
         match_count += found.len();
+        progress.tick(err, index + 1, match_count);
         match args.format {
             Format::Json => matches.extend(found),
             Format::Ndjson => {
@@ -185,6 +188,7 @@ fn run_sigma(args: &EvalArgs, sources: &[RuleSource], err: &mut impl Write) -> O
         }
         true
     });
+    progress.clear(err);
     if let Err(message) = read {
         let _ = writeln!(err, "rulelab: {events_path}: {message}");
         return Outcome::Failed;
@@ -340,6 +344,54 @@ fn for_each_event(path: &str, mut f: impl FnMut(Option<Value>) -> bool) -> Resul
 pub(super) fn write_line(out: &mut impl Write, value: &impl serde::Serialize) -> io::Result<()> {
     serde_json::to_writer(&mut *out, value)?;
     out.write_all(b"\n")
+}
+
+/// A one-line progress display on stderr (events, matches, rate), redrawn at most five
+/// times a second and only once the run has taken a second: short runs print nothing.
+struct Progress {
+    enabled: bool,
+    start: Instant,
+    last_draw: Option<Instant>,
+}
+
+impl Progress {
+    fn new(enabled: bool) -> Progress {
+        Progress {
+            enabled,
+            start: Instant::now(),
+            last_draw: None,
+        }
+    }
+
+    fn tick(&mut self, err: &mut impl Write, events: usize, matches: usize) {
+        if !self.enabled || !events.is_multiple_of(256) {
+            return;
+        }
+        let now = Instant::now();
+        let elapsed = now.duration_since(self.start);
+        let due = self
+            .last_draw
+            .map_or(elapsed >= Duration::from_secs(1), |last| {
+                now.duration_since(last) >= Duration::from_millis(200)
+            });
+        if !due {
+            return;
+        }
+        self.last_draw = Some(now);
+        let rate = events as f64 / elapsed.as_secs_f64().max(1e-9);
+        let _ = write!(
+            err,
+            "\r\x1b[2K{events} events, {matches} matches, {rate:.0} events/s"
+        );
+        let _ = err.flush();
+    }
+
+    fn clear(&mut self, err: &mut impl Write) {
+        if self.last_draw.is_some() {
+            let _ = write!(err, "\r\x1b[2K");
+            let _ = err.flush();
+        }
+    }
 }
 
 /// Per rule: how often it fired and the first and last event (time when the event has one).
