@@ -288,3 +288,35 @@ fn main() -> ExitCode {
     );
     ExitCode::SUCCESS
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_seed_gives_the_same_events() {
+        let first: Vec<Value> = {
+            let mut rng = Rng(7);
+            (0..50).map(|i| sysmon_event(&mut rng, i)).collect()
+        };
+        let mut rng = Rng(7);
+        let again: Vec<Value> = (0..50).map(|i| sysmon_event(&mut rng, i)).collect();
+        assert_eq!(first, again);
+        let mut other = Rng(8);
+        assert_ne!(first.first(), Some(&sysmon_event(&mut other, 0)));
+    }
+
+    #[test]
+    fn every_event_carries_the_sysmon_system_fields() {
+        let mut rng = Rng(1);
+        for i in 0..200 {
+            let event = sysmon_event(&mut rng, i);
+            assert_eq!(event["Channel"], "Microsoft-Windows-Sysmon/Operational");
+            assert!(matches!(
+                event["EventID"].as_u64(),
+                Some(1 | 3 | 7 | 11 | 12 | 13)
+            ));
+            assert!(event["Image"].is_string());
+        }
+    }
+}

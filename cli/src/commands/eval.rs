@@ -1,7 +1,8 @@
 //! `rulelab eval --rule PATH... --events FILE`: evaluates rule files (or folders of them)
-//! on events from a JSON array, NDJSON, or `{"tables": {...}}`. Output: the evaluation as
-//! one JSON object (`json`), one line per match (`ndjson`), or a summary table (`table`);
-//! a summary line on stderr.
+//! on events from a JSON array, NDJSON, `{"tables": {...}}` or a Windows `.evtx` file.
+//! Output: the evaluation as one JSON object (`json`), one line per match (`ndjson`), or a
+//! summary table (`table`); a summary line on stderr, and a progress line while it runs
+//! when stderr is a terminal.
 //!
 //! The rules' language decides the evaluator; each language has its own `run_*` below.
 
