@@ -7,6 +7,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+#[cfg(feature = "rsigma")]
+pub mod rsigma_support;
+
 /// The corpus files under `<shared>/corpus/kql/`, in the order every runner reads them.
 pub const KQL_CORPUS_FILES: [&str; 2] = ["sentinel.jsonl", "defender-hunting.jsonl"];
 
@@ -135,6 +138,64 @@ impl Summary {
             per_query_us,
         }
     }
+}
+
+/// The `.yml`/`.yaml` files under each path (a file or a folder, searched recursively), sorted
+/// within each folder: the same rule list for every engine.
+pub fn sigma_rule_files(paths: &[PathBuf]) -> Vec<PathBuf> {
+    fn collect(path: &Path, out: &mut Vec<PathBuf>) {
+        if path.is_dir() {
+            let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
+                Ok(dir) => dir.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+                Err(_) => return,
+            };
+            entries.sort();
+            for entry in entries {
+                collect(&entry, out);
+            }
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yml" | "yaml")
+        ) {
+            out.push(path.to_path_buf());
+        }
+    }
+    let mut files = Vec::new();
+    for path in paths {
+        collect(path, &mut files);
+    }
+    files
+}
+
+/// The SigmaHQ Windows rules: `rules/windows` of the shared Sigma corpus.
+pub fn sigma_windows_rules(shared: &Path) -> PathBuf {
+    shared.join("corpus/sigma/rules/windows")
+}
+
+/// A `/proc/self/status` figure in KiB (`VmRSS:` now, `VmHWM:` the peak); 0 where there is
+/// no procfs.
+pub fn proc_status_kib(key: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|l| l.starts_with(key))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+/// The non-empty lines of an NDJSON file, at most `max`.
+pub fn ndjson_lines(path: &Path, max: usize) -> Result<Vec<String>, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok(text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(max)
+        .map(str::to_string)
+        .collect())
 }
 
 /// The median (mean of the two middle values for an even count); 0 for no samples.

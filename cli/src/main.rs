@@ -4,6 +4,7 @@
 
 mod commands;
 mod config;
+mod evtx;
 mod input;
 
 use std::process::ExitCode;

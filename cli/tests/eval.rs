@@ -247,3 +247,84 @@ fn jsonl_batches_keep_order_and_report_errors() {
     assert_eq!(lines[3]["matches"].as_array().unwrap().len(), 1);
     assert!(String::from_utf8_lossy(&output.stderr).contains("evaluated 3 of 4 (1 with errors)"));
 }
+
+/// `fixtures/evtx/sysmon.evtx` (made by `make_sysmon_evtx.py` beside it): three Sysmon
+/// records, a certutil download (EventID 1), a network connection (3), notepad (1).
+const SYSMON_EVTX: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/evtx/sysmon.evtx"
+);
+
+const CERTUTIL_RULE: &str = "title: Certutil download
+id: 19b08b1c-861d-4e75-a1ef-ea0c1baf202b
+logsource:
+    category: process_creation
+    product: windows
+detection:
+    selection:
+        OriginalFileName: CertUtil.exe
+        CommandLine|contains: urlcache
+        Provider_Name: Microsoft-Windows-Sysmon
+        Computer: ws01.corp.local
+    condition: selection
+level: high
+";
+
+#[test]
+fn evtx_records_are_flattened_for_sigma_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let rule = dir.path().join("certutil.yml");
+    fs::write(&rule, CERTUTIL_RULE).unwrap();
+    let output = rulelab(
+        &[
+            "eval",
+            "--rule",
+            rule.to_str().unwrap(),
+            "--events",
+            SYSMON_EVTX,
+            "--format",
+            "ndjson",
+        ],
+        "",
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let lines: Vec<Value> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["event"], 0);
+    assert_eq!(lines[0]["rule"], "19b08b1c-861d-4e75-a1ef-ea0c1baf202b");
+    assert!(stderr.contains("evaluated 3 events"), "{stderr}");
+}
+
+#[test]
+fn evtx_detected_by_magic_without_the_extension() {
+    let dir = tempfile::tempdir().unwrap();
+    let rule = dir.path().join("certutil.yml");
+    fs::write(&rule, CERTUTIL_RULE).unwrap();
+    let events = dir.path().join("sysmon.log");
+    fs::copy(SYSMON_EVTX, &events).unwrap();
+    let output = rulelab(
+        &[
+            "eval",
+            "--rule",
+            rule.to_str().unwrap(),
+            "--events",
+            events.to_str().unwrap(),
+            "--format",
+            "table",
+        ],
+        "",
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("Certutil download"), "{stdout}");
+    // The table shows the record's time (TimeCreated), not its index.
+    assert!(stdout.contains("2026-01-01"), "{stdout}");
+}

@@ -183,6 +183,37 @@ export class Workspace {
   free(): void;
 }
 
+/** A Sigma rule file for `SigmaRuleSet`. */
+export interface SigmaRuleSource {
+  path?: string | null;
+  text: string;
+}
+
+/** How `SigmaRuleSet.evaluate` runs. */
+export interface SigmaRuleSetOptions {
+  /** Check an event only against rules whose logsource can produce it (default true). */
+  routeByLogsource?: boolean;
+  /** Report the field values behind each match (default true). */
+  explain?: boolean;
+  /** Stop reporting matches past this many (default 1,000,000). */
+  maxMatches?: number;
+}
+
+/** Sigma rule files compiled together once (a rule library), evaluated on loaded events. */
+export class SigmaRuleSet {
+  constructor(rules: SigmaRuleSource[]);
+  /** Detection rules compiled (correlations not counted). */
+  readonly ruleCount: number;
+  /** Parse, check and compile diagnostics, each with its `source` index and `path`. */
+  diagnostics(): (Diagnostic & { source: number; path?: string })[];
+  /** Loads events (NDJSON or a JSON array), replacing those loaded before; returns how many are objects. Throws on malformed JSON. */
+  loadEvents(events: string): number;
+  /** Evaluates every rule on the loaded events. */
+  evaluate(opts?: SigmaRuleSetOptions | null): { events: number; rules: number; matches: SigmaMatch[] };
+  /** Frees the WebAssembly memory behind this object. */
+  free(): void;
+}
+
 /** Parses and lints a rule. Same errors as `parse`. */
 export function lint(text: string, opts?: LintOptions | null): LintResult;
 
@@ -312,6 +343,112 @@ impl Workspace {
 
     pub fn clear(&mut self) {
         self.inner.clear();
+    }
+}
+
+/// Sigma rule files compiled once and evaluated on loaded events: the library-scale path
+/// (`rulelab eval --rule DIR`) for the playground and the benchmark.
+#[wasm_bindgen(js_name = SigmaRuleSet, skip_typescript)]
+pub struct SigmaRuleSet {
+    set: rulelab::sigma::RuleSet,
+    events: Vec<serde_json::Value>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct SigmaRuleSetOptions {
+    route_by_logsource: bool,
+    explain: bool,
+    max_matches: usize,
+}
+
+impl Default for SigmaRuleSetOptions {
+    fn default() -> SigmaRuleSetOptions {
+        let defaults = rulelab::sigma::EvalOptions::default();
+        SigmaRuleSetOptions {
+            route_by_logsource: defaults.route_by_logsource,
+            explain: defaults.explain,
+            max_matches: defaults.max_matches,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct SigmaRuleSetEvaluation {
+    events: usize,
+    rules: usize,
+    matches: Vec<rulelab::sigma::Match>,
+}
+
+#[wasm_bindgen(js_class = SigmaRuleSet)]
+impl SigmaRuleSet {
+    #[wasm_bindgen(constructor)]
+    pub fn new(rules: JsValue) -> Result<SigmaRuleSet, JsValue> {
+        let sources: Vec<rulelab::sigma::RuleSource> = serde_wasm_bindgen::from_value(rules)
+            .map_err(|err| {
+                error(&format!(
+                    "SigmaRuleSet: expected an array of {{path?, text}}: {}",
+                    message(&err)
+                ))
+            })?;
+        let set = rulelab::sigma::compile(&sources, &rulelab::sigma::CompileOptions::default());
+        Ok(SigmaRuleSet {
+            set,
+            events: Vec::new(),
+        })
+    }
+
+    #[wasm_bindgen(getter, js_name = ruleCount)]
+    pub fn rule_count(&self) -> usize {
+        self.set.rules.len()
+    }
+
+    pub fn diagnostics(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.set.diagnostics)
+    }
+
+    #[wasm_bindgen(js_name = loadEvents)]
+    pub fn load_events(&mut self, events: JsValue) -> Result<usize, JsValue> {
+        let text = events_text(events)?;
+        let mut loaded = Vec::new();
+        for value in serde_json::Deserializer::from_str(&text).into_iter::<serde_json::Value>() {
+            let value = value.map_err(|e| error(&format!("loadEvents: invalid JSON: {e}")))?;
+            match value {
+                serde_json::Value::Array(items) => {
+                    loaded.extend(items.into_iter().filter(serde_json::Value::is_object))
+                }
+                value if value.is_object() => loaded.push(value),
+                _ => {}
+            }
+        }
+        self.events = loaded;
+        Ok(self.events.len())
+    }
+
+    pub fn evaluate(&self, opts: Option<js_sys::Object>) -> Result<JsValue, JsValue> {
+        let options: SigmaRuleSetOptions = match opts {
+            None => SigmaRuleSetOptions::default(),
+            Some(object) => serde_wasm_bindgen::from_value(object.into())
+                .map_err(|err| error(&format!("invalid evaluate options: {}", message(&err))))?,
+        };
+        let mut evaluator = rulelab::sigma::Evaluator::new(
+            &self.set,
+            rulelab::sigma::EvalOptions {
+                route_by_logsource: options.route_by_logsource,
+                explain: options.explain,
+                max_matches: options.max_matches,
+                ..rulelab::sigma::EvalOptions::default()
+            },
+        );
+        let mut matches = Vec::new();
+        for event in &self.events {
+            matches.extend(evaluator.push(event));
+        }
+        to_js(&SigmaRuleSetEvaluation {
+            events: self.events.len(),
+            rules: self.set.rules.len(),
+            matches,
+        })
     }
 }
 

@@ -1,13 +1,15 @@
 //! `rulelab eval --rule PATH... --events FILE`: evaluates rule files (or folders of them)
-//! on events from a JSON array, NDJSON, or `{"tables": {...}}`. Output: the evaluation as
-//! one JSON object (`json`), one line per match (`ndjson`), or a summary table (`table`);
-//! a summary line on stderr.
+//! on events from a JSON array, NDJSON, `{"tables": {...}}` or a Windows `.evtx` file.
+//! Output: the evaluation as one JSON object (`json`), one line per match (`ndjson`), or a
+//! summary table (`table`); a summary line on stderr, and a progress line while it runs
+//! when stderr is a terminal.
 //!
 //! The rules' language decides the evaluator; each language has its own `run_*` below.
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
+use std::time::{Duration, Instant};
 
 use clap::{Args, ValueEnum};
 use rulelab::sigma::{self, correlation, EvalOptions, Evaluator, Match, RuleSource};
@@ -33,7 +35,7 @@ pub struct EvalArgs {
     /// Rule files or folders (searched for .yml .yaml .txt ...).
     #[arg(long = "rule", value_name = "PATH", required_unless_present = "jsonl", num_args = 1..)]
     pub rules: Vec<String>,
-    /// Events: a JSON array, NDJSON, or {"tables": {...}}; `-` for stdin.
+    /// Events: a JSON array, NDJSON, {"tables": {...}}, or a Windows .evtx file; `-` for stdin.
     #[arg(long, value_name = "FILE", required_unless_present = "jsonl")]
     pub events: Option<String>,
     /// A batch: lines {id, query|rule, events?, now?}; output lines {id, ..., error}.
@@ -163,6 +165,7 @@ fn run_sigma(args: &EvalArgs, sources: &[RuleSource], err: &mut impl Write) -> O
     let mut bad_events = 0usize;
     let mut write_error: Option<io::Error> = None;
     let events_path = args.events.as_deref().unwrap_or("-");
+    let mut progress = Progress::new(!args.quiet && io::stderr().is_terminal());
     let read = for_each_event(events_path, |event| {
         let Some(event) = event else {
             bad_events += 1;
@@ -171,6 +174,7 @@ fn run_sigma(args: &EvalArgs, sources: &[RuleSource], err: &mut impl Write) -> O
         let index = evaluator.events_seen();
         let found = evaluator.push(&event);
         match_count += found.len();
+        progress.tick(err, index + 1, match_count);
         match args.format {
             Format::Json => matches.extend(found),
             Format::Ndjson => {
@@ -185,6 +189,7 @@ fn run_sigma(args: &EvalArgs, sources: &[RuleSource], err: &mut impl Write) -> O
         }
         true
     });
+    progress.clear(err);
     if let Err(message) = read {
         let _ = writeln!(err, "rulelab: {events_path}: {message}");
         return Outcome::Failed;
@@ -293,7 +298,11 @@ fn read_placeholders(path: &str) -> Result<BTreeMap<String, Vec<String>>, String
 /// Calls `f` with each event (or `None` for a value that is not a JSON object); `f` returns
 /// false to stop. The input is a stream of JSON values (NDJSON, or one value over several
 /// lines), read as it comes: arrays are expanded, `{"tables": {...}}` yields every row.
+/// A Windows event log (`.evtx`, or the `ElfFile` magic) yields its records flattened.
 fn for_each_event(path: &str, mut f: impl FnMut(Option<Value>) -> bool) -> Result<(), String> {
+    if crate::evtx::is_evtx(path) {
+        return crate::evtx::for_each_record(path, f);
+    }
     let reader: Box<dyn Read> = if path == "-" {
         Box::new(io::stdin())
     } else {
@@ -336,6 +345,54 @@ fn for_each_event(path: &str, mut f: impl FnMut(Option<Value>) -> bool) -> Resul
 pub(super) fn write_line(out: &mut impl Write, value: &impl serde::Serialize) -> io::Result<()> {
     serde_json::to_writer(&mut *out, value)?;
     out.write_all(b"\n")
+}
+
+/// A one-line progress display on stderr (events, matches, rate), redrawn at most five
+/// times a second and only once the run has taken a second: short runs print nothing.
+struct Progress {
+    enabled: bool,
+    start: Instant,
+    last_draw: Option<Instant>,
+}
+
+impl Progress {
+    fn new(enabled: bool) -> Progress {
+        Progress {
+            enabled,
+            start: Instant::now(),
+            last_draw: None,
+        }
+    }
+
+    fn tick(&mut self, err: &mut impl Write, events: usize, matches: usize) {
+        if !self.enabled || !events.is_multiple_of(256) {
+            return;
+        }
+        let now = Instant::now();
+        let elapsed = now.duration_since(self.start);
+        let due = self
+            .last_draw
+            .map_or(elapsed >= Duration::from_secs(1), |last| {
+                now.duration_since(last) >= Duration::from_millis(200)
+            });
+        if !due {
+            return;
+        }
+        self.last_draw = Some(now);
+        let rate = events as f64 / elapsed.as_secs_f64().max(1e-9);
+        let _ = write!(
+            err,
+            "\r\x1b[2K{events} events, {matches} matches, {rate:.0} events/s"
+        );
+        let _ = err.flush();
+    }
+
+    fn clear(&mut self, err: &mut impl Write) {
+        if self.last_draw.is_some() {
+            let _ = write!(err, "\r\x1b[2K");
+            let _ = err.flush();
+        }
+    }
 }
 
 /// Per rule: how often it fired and the first and last event (time when the event has one).
