@@ -86,6 +86,8 @@ export interface LintConfig {
 
 export interface LintOptions extends ParseOptions {
   config?: LintConfig;
+  /** Table schemas to check KQL against; unset: `sentinel` for Sentinel YAML rules, `none` for raw KQL. */
+  profile?: "sentinel" | "defender" | "none" | null;
 }
 
 export interface LintResult {
