@@ -68,6 +68,9 @@ pub struct LintOptions {
     /// `sentinel` for Sentinel analytics rules, `none` (no table or column checks) for raw
     /// KQL, whose origin is unknown.
     pub profile: Option<kql::schema::Profile>,
+    /// Custom table schemas as JSON texts (`{"table", "columns": [{"name", "type"}]}`, a
+    /// list of those, or a `.show schema as json` document), added to the profile's tables.
+    pub custom_schemas: Vec<String>,
 }
 
 /// What `rulelab lint` and the wasm `lint()` report for one input: the parse diagnostics
@@ -87,7 +90,18 @@ pub fn lint(text: &str, options: &LintOptions) -> LintReport {
             Some(_) => kql::schema::Profile::Sentinel,
             None => kql::schema::Profile::None,
         });
-        let schema = kql::schema::Schema::for_profile(profile);
+        let mut schema = kql::schema::Schema::for_profile(profile);
+        for (i, json) in options.custom_schemas.iter().enumerate() {
+            match schema.clone().with_custom(json) {
+                Ok(extended) => schema = extended,
+                Err(error) => diagnostics.push(Diagnostic::error(
+                    "KQL123",
+                    "invalid-custom-schema",
+                    format!("custom schema {} is not usable: {}", i + 1, error.message),
+                    Span::new(0, 0),
+                )),
+            }
+        }
         let analysis = kql::analyze::analyze(&query.parsed.query, &schema);
         let env = kql::lint::LintEnv {
             schema: (!schema.is_empty()).then_some(&schema),

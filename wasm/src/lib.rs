@@ -88,6 +88,8 @@ export interface LintOptions extends ParseOptions {
   config?: LintConfig;
   /** Table schemas to check KQL against; unset: `sentinel` for Sentinel YAML rules, `none` for raw KQL. */
   profile?: "sentinel" | "defender" | "none" | null;
+  /** Custom tables as JSON texts (`{table, columns: [{name, type}]}`, a list, or `.show schema as json`). */
+  customSchemas?: string[];
 }
 
 export interface LintResult {

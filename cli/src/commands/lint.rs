@@ -35,10 +35,11 @@ pub struct LintArgs {
     /// A JSON Lines batch: lines `{id, query}` or `{id, rule}`; `-` for stdin.
     #[arg(long, value_name = "FILE")]
     pub jsonl: Option<String>,
-    /// Table schemas to check against: `sentinel`, `defender` or `none`. Default: sentinel
-    /// for Sentinel analytics rules, none for raw KQL.
-    #[arg(long, value_name = "PROFILE", value_parser = parse_profile)]
-    pub schema: Option<Profile>,
+    /// Table schemas to check against: `sentinel`, `defender` or `none` (default: sentinel
+    /// for Sentinel analytics rules, none for raw KQL), or a JSON file or folder of JSON
+    /// files with custom tables (added to the sentinel profile).
+    #[arg(long, value_name = "PROFILE|PATH", value_parser = parse_schema)]
+    pub schema: Option<SchemaChoice>,
     /// A `rulelab.toml` to use instead of the nearest one (profile, disabled rules,
     /// severities).
     #[arg(long, value_name = "FILE")]
@@ -68,7 +69,7 @@ struct Linted {
 }
 
 pub fn run(args: &LintArgs) -> Outcome {
-    let (config, profile) = match settings(args) {
+    let (config, profile, custom_schemas) = match settings(args) {
         Ok(settings) => settings,
         Err(message) => {
             let _ = writeln!(io::stderr(), "rulelab: {message}");
@@ -111,6 +112,7 @@ pub fn run(args: &LintArgs) -> Outcome {
                 Origin::Id(_) => None,
             },
             config: config.clone(),
+            custom_schemas: custom_schemas.clone(),
         };
         let mut report = rulelab::lint(&input.text, &options);
         if args.fix {
@@ -164,7 +166,9 @@ pub fn run(args: &LintArgs) -> Outcome {
 }
 
 /// The lint configuration: `rulelab.toml` (given or nearest), then the flags on top.
-fn settings(args: &LintArgs) -> Result<(LintConfig, Option<Profile>), String> {
+type Settings = (LintConfig, Option<Profile>, Vec<String>);
+
+fn settings(args: &LintArgs) -> Result<Settings, String> {
     let path = match &args.config {
         Some(path) => Some(path.clone()),
         None => std::env::current_dir()
@@ -177,12 +181,56 @@ fn settings(args: &LintArgs) -> Result<(LintConfig, Option<Profile>), String> {
     };
     let mut config = file.lint.clone();
     config.disable.extend(args.disable.iter().cloned());
-    Ok((config, args.schema.or(file.profile()?)))
+    let (profile, custom) = match &args.schema {
+        Some(SchemaChoice::Profile(profile)) => (Some(*profile), Vec::new()),
+        Some(SchemaChoice::Custom(path)) => (Some(Profile::Sentinel), read_schemas(path)?),
+        None => (file.profile()?, Vec::new()),
+    };
+    Ok((config, profile, custom))
 }
 
-fn parse_profile(text: &str) -> Result<Profile, String> {
-    Profile::parse(text)
-        .ok_or_else(|| format!("unknown schema profile `{text}` (sentinel, defender, none)"))
+/// `--schema`: a profile name, or a path to custom table schemas.
+#[derive(Clone, Debug)]
+pub enum SchemaChoice {
+    Profile(Profile),
+    Custom(std::path::PathBuf),
+}
+
+fn parse_schema(text: &str) -> Result<SchemaChoice, String> {
+    if let Some(profile) = Profile::parse(text) {
+        return Ok(SchemaChoice::Profile(profile));
+    }
+    let path = std::path::PathBuf::from(text);
+    if path.exists() {
+        return Ok(SchemaChoice::Custom(path));
+    }
+    Err(format!(
+        "`{text}` is neither a schema profile (sentinel, defender, none) nor a file or folder"
+    ))
+}
+
+/// The JSON texts of a schema file, or of every `.json` file in a folder (sorted).
+fn read_schemas(path: &std::path::Path) -> Result<Vec<String>, String> {
+    let mut files = Vec::new();
+    if path.is_dir() {
+        let entries = std::fs::read_dir(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        for entry in entries.flatten() {
+            let file = entry.path();
+            if file
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+            {
+                files.push(file);
+            }
+        }
+        files.sort();
+    } else {
+        files.push(path.to_path_buf());
+    }
+    files
+        .iter()
+        .map(|file| std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display())))
+        .collect()
 }
 
 fn write_json(out: &mut impl Write, input: &Input, report: &LintReport) -> io::Result<()> {

@@ -253,20 +253,45 @@ impl Evaluator<'_> {
                     _ => None,
                 };
                 let (mut table, rest) = match given {
-                    Some((input, first)) => {
-                        let output = match &first.kind {
-                            OperatorKind::Where { predicate, .. } => {
-                                self.filter(predicate, input)?
+                    Some((input, first)) => match &first.kind {
+                        OperatorKind::Where { .. } => {
+                            // Leading `where`s run together (none of them may need row
+                            // positions, which a fused run would change).
+                            let run: Vec<(&Operator, &Expr)> = operators
+                                .iter()
+                                .map_while(|op| match &op.kind {
+                                    OperatorKind::Where { predicate, .. } => Some((op, predicate)),
+                                    _ => None,
+                                })
+                                .collect();
+                            if run.iter().any(|(_, p)| uses_window(p)) {
+                                let OperatorKind::Where { predicate, .. } = &first.kind else {
+                                    return Err(EvalError::new("internal: expected `where`"));
+                                };
+                                let output = self.filter(predicate, input)?;
+                                self.check_rows(&output)?;
+                                self.record_stage(first, input.rows.len(), output.rows.len());
+                                (output, operators.get(1..).unwrap_or_default())
+                            } else {
+                                let predicates: Vec<&Expr> = run.iter().map(|(_, p)| *p).collect();
+                                let (output, passed) = self.filter_all(&predicates, input)?;
+                                self.check_rows(&output)?;
+                                let mut rows_in = input.rows.len();
+                                for ((op, _), rows_out) in run.iter().zip(passed) {
+                                    self.record_stage(op, rows_in, rows_out);
+                                    rows_in = rows_out;
+                                }
+                                (output, operators.get(run.len()..).unwrap_or_default())
                             }
-                            OperatorKind::Summarize { aggregates, by, .. } => {
-                                self.summarize(aggregates, by, input)?
-                            }
-                            _ => return Err(EvalError::new("internal: unexpected operator")),
-                        };
-                        self.check_rows(&output)?;
-                        self.record_stage(first, input.rows.len(), output.rows.len());
-                        (output, operators.get(1..).unwrap_or_default())
-                    }
+                        }
+                        OperatorKind::Summarize { aggregates, by, .. } => {
+                            let output = self.summarize(aggregates, by, input)?;
+                            self.check_rows(&output)?;
+                            self.record_stage(first, input.rows.len(), output.rows.len());
+                            (output, operators.get(1..).unwrap_or_default())
+                        }
+                        _ => return Err(EvalError::new("internal: unexpected operator")),
+                    },
                     None => (self.table(source)?, operators.as_slice()),
                 };
                 for op in rest {
@@ -393,4 +418,20 @@ impl Evaluator<'_> {
         }
         Ok(())
     }
+}
+
+/// Whether an expression calls a window function (which depends on row positions).
+fn uses_window(expr: &Expr) -> bool {
+    let mut found = false;
+    crate::kql::visit::walk_expr(expr, &mut |e| {
+        if let ExprKind::Call { callee, .. } = &e.kind {
+            if callee
+                .as_name()
+                .is_some_and(|n| window::is_window_function(&n.name))
+            {
+                found = true;
+            }
+        }
+    });
+    found
 }

@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use super::summarize::GroupKey;
+
 use crate::kql::ast::*;
 use crate::kql::eval::{Column, EvalError, Evaluator, Result, Table};
 use crate::value::Value;
@@ -68,11 +70,11 @@ pub(super) fn join_keys(on: &[Expr], left: &Table, right: &Table) -> Result<Vec<
 }
 
 /// A hashable key; `None` when a key value is null (nulls never match).
-pub(super) fn key_of(row: &[Value], columns: impl Iterator<Item = usize>) -> Option<Vec<String>> {
+pub(super) fn key_of(row: &[Value], columns: impl Iterator<Item = usize>) -> Option<Vec<GroupKey>> {
     columns
         .map(|c| match row.get(c) {
             Some(Value::Null) | None => None,
-            Some(value) => Some(value.to_json().to_string()),
+            Some(value) => Some(GroupKey::of(value)),
         })
         .collect()
 }
@@ -109,7 +111,7 @@ impl Evaluator<'_> {
                 None => true,
             });
         }
-        let mut index: HashMap<Vec<String>, Vec<usize>> = HashMap::new();
+        let mut index: HashMap<Vec<GroupKey>, Vec<usize>> = HashMap::new();
         for (i, row) in right.rows.iter().enumerate() {
             if let Some(key) = key_of(row, pairs.iter().map(|p| p.1)) {
                 index.entry(key).or_default().push(i);

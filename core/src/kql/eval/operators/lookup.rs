@@ -46,7 +46,7 @@ impl Evaluator<'_> {
                 columns.push(column);
             }
         }
-        let mut index: HashMap<Vec<String>, Vec<usize>> = HashMap::new();
+        let mut index: HashMap<Vec<super::summarize::GroupKey>, Vec<usize>> = HashMap::new();
         for (i, row) in right.rows.iter().enumerate() {
             if let Some(key) = key_of(row, right_keys.iter().copied()) {
                 index.entry(key).or_default().push(i);

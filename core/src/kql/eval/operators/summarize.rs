@@ -335,7 +335,7 @@ fn by_name(expr: &Expr, index: usize) -> String {
 /// A group-by value as a hash key: equal values of one type group together; strings share
 /// their allocation rather than being printed (as a JSON fingerprint would).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-enum GroupKey {
+pub(super) enum GroupKey {
     Null,
     Bool(bool),
     Long(i64),
@@ -348,7 +348,7 @@ enum GroupKey {
 }
 
 impl GroupKey {
-    fn of(value: &Value) -> GroupKey {
+    pub(super) fn of(value: &Value) -> GroupKey {
         match value {
             Value::Null => GroupKey::Null,
             Value::Bool(b) => GroupKey::Bool(*b),

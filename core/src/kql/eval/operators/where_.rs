@@ -38,4 +38,38 @@ impl Evaluator<'_> {
             rows: kept,
         })
     }
+
+    /// Several `where`s in a row over a borrowed table: each row is tested against every
+    /// predicate before it is copied, so `T | where A | where B` copies only what passes
+    /// both. Returns the rows kept after each predicate, for the stage counts.
+    pub(in crate::kql::eval) fn filter_all(
+        &mut self,
+        predicates: &[&Expr],
+        input: &Table,
+    ) -> Result<(Table, Vec<usize>)> {
+        let compiled = predicates
+            .iter()
+            .map(|p| self.compile(p, input))
+            .collect::<Result<Vec<_>>>()?;
+        let mut passed = vec![0usize; compiled.len()];
+        let mut kept = Vec::new();
+        'rows: for row in &input.rows {
+            for (i, predicate) in compiled.iter().enumerate() {
+                if !matches!(self.run(predicate, input, row)?, Value::Bool(true)) {
+                    continue 'rows;
+                }
+                if let Some(count) = passed.get_mut(i) {
+                    *count += 1;
+                }
+            }
+            kept.push(row.clone());
+        }
+        Ok((
+            Table {
+                columns: input.columns.clone(),
+                rows: kept,
+            },
+            passed,
+        ))
+    }
 }
