@@ -195,6 +195,7 @@ function renderKql(result: KqlEvaluation, elapsed: number): void {
     for (const column of shown) {
       const td = document.createElement("td");
       td.textContent = cellText(row[column.i]);
+      td.title = td.textContent;
       tr.append(td);
     }
     return tr;
