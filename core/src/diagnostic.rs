@@ -54,6 +54,17 @@ pub struct Fix {
     pub is_safe: bool,
 }
 
+impl Fix {
+    /// A fix that replaces one span, titled "Use `text`" (the common one-edit rewrite).
+    pub fn replace_with(span: Span, text: String, is_safe: bool) -> Fix {
+        Fix {
+            title: format!("Use `{text}`"),
+            edits: vec![TextEdit { span, text }],
+            is_safe,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     pub code: String,

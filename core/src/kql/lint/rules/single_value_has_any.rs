@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::diagnostic::{Fix, TextEdit};
+use crate::diagnostic::Fix;
 use crate::kql::ast::*;
 use crate::kql::lint::{string_literal, KqlRule, LintContext};
 use crate::lint::RuleMeta;
@@ -62,14 +62,7 @@ impl KqlRule for SingleValueHasAny {
                         format!("`{}` with one value is `has`", op.text()),
                         expr.span,
                     )
-                    .with_fix(Fix {
-                        title: format!("Use `{replacement}`"),
-                        edits: vec![TextEdit {
-                            span: expr.span,
-                            text: replacement,
-                        }],
-                        is_safe: true,
-                    }),
+                    .with_fix(Fix::replace_with(expr.span, replacement, true)),
             );
         }
         found.into_iter().for_each(|d| cx.report(d));
