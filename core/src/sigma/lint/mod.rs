@@ -354,3 +354,10 @@ pub fn ends_with_wildcard(value: &str) -> bool {
     let backslashes = rest.len() - rest.trim_end_matches('\\').len();
     backslashes % 2 == 0
 }
+
+/// Where a missing top-level key is reported: the rule's title, else the document's start.
+pub fn missing_key_span(rule: &SigmaRule) -> crate::Span {
+    rule.title
+        .as_ref()
+        .map_or(crate::Span::empty(rule.span.start as usize), |t| t.span)
+}

@@ -1,8 +1,7 @@
 use crate::declare_rule;
 use crate::lint::RuleMeta;
 use crate::sigma::ast::RuleKind;
-use crate::sigma::lint::{LintContext, SigmaLintRule};
-use crate::source::Span;
+use crate::sigma::lint::{missing_key_span, LintContext, SigmaLintRule};
 
 declare_rule! {
     /// ## What it does
@@ -46,10 +45,7 @@ impl SigmaLintRule for MissingAuthor {
             {
                 continue;
             }
-            let span = rule
-                .title
-                .as_ref()
-                .map_or(Span::empty(rule.span.start as usize), |t| t.span);
+            let span = missing_key_span(rule);
             cx.report(Self::META.diagnostic("the rule has no `author`", span));
         }
     }
