@@ -116,7 +116,8 @@ fn evaluate_sigma(text: &str, events_text: &str, options: &EvaluateOptions) -> s
 /// that runs several queries over the same events.
 pub struct Workspace {
     schema: Schema,
-    tables: HashMap<String, kql_eval::Table>,
+    /// Column-stored, so a query's leading `where`/`summarize` reads only what it tests.
+    tables: HashMap<String, kql_eval::ColumnTable>,
 }
 
 impl Workspace {
@@ -135,8 +136,8 @@ impl Workspace {
         events_text: &str,
         default_table: &str,
     ) -> Result<Vec<InputTable>, String> {
-        let loaded =
-            events::load_events(events_text, &self.schema, default_table).map_err(|e| e.message)?;
+        let loaded = events::load_event_columns(events_text, &self.schema, default_table)
+            .map_err(|e| e.message)?;
         let mut names: Vec<String> = loaded.keys().cloned().collect();
         names.sort();
         self.tables.extend(loaded);
@@ -151,7 +152,7 @@ impl Workspace {
     fn input(&self, name: &str) -> InputTable {
         InputTable {
             table: name.to_string(),
-            rows: self.tables.get(name).map_or(0, |t| t.rows.len()),
+            rows: self.tables.get(name).map_or(0, |t| t.len()),
             known: self.schema.table(name).is_some(),
         }
     }
@@ -166,11 +167,12 @@ impl Workspace {
                     .tables
                     .values()
                     .flat_map(|t| {
-                        t.rows.iter().map(|row| {
+                        (0..t.len()).map(|r| {
+                            let row = t.row(r);
                             let object = t
-                                .columns
+                                .columns()
                                 .iter()
-                                .zip(row)
+                                .zip(&row)
                                 .filter(|(_, v)| !v.is_null())
                                 .map(|(c, v)| (c.name.clone(), v.to_json()))
                                 .collect();
@@ -207,7 +209,8 @@ impl Workspace {
         for name in &read_tables {
             if !self.tables.contains_key(name) {
                 if let Some(empty) = events::empty_table(name, &self.schema) {
-                    self.tables.insert(name.clone(), empty);
+                    self.tables
+                        .insert(name.clone(), kql_eval::ColumnTable::from_table(empty));
                 }
             }
         }
@@ -221,7 +224,7 @@ impl Workspace {
             max_rows: options.max_rows,
         };
         let started = Stopwatch::start();
-        let outcome = kql_eval::evaluate(&query.parsed.query, &self.tables, &eval_options);
+        let outcome = kql_eval::evaluate_inputs(&query.parsed.query, &self.tables, &eval_options);
         result.elapsed_ms = started.elapsed_ms();
         match outcome {
             Ok(evaluation) => {

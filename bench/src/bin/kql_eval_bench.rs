@@ -4,7 +4,8 @@
 //!       writes DIR/DeviceProcessEvents.ndjson (N rows) and DIR/DeviceNetworkEvents.ndjson
 //!       (N/5 rows) from a seeded generator: ~300 file names with a skewed distribution,
 //!       ~1% msiexec.exe in mixed case, msiexec children that point at their parent.
-//!   kql-eval-bench run --data DIR [--iterations N] [--profile P]
+//!   kql-eval-bench run --data DIR [--iterations N] [--profile P] [--only NAME-PART]
+//!       [--queries FILE]
 //!       loads both files into a rulelab Workspace (timed, MB/s) and times every query of
 //!       `bench/kql-eval-queries.json` (median of N runs); prints one JSON object.
 //!
@@ -44,7 +45,8 @@ fn main() {
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(5);
             let profile = flag("--profile").and_then(|p| Profile::parse(&p));
-            run(&data, iterations, profile)
+            let queries = flag("--queries").map(PathBuf::from);
+            run(&data, iterations, profile, flag("--only"), queries)
         }
         _ => Err("usage: kql-eval-bench generate|run [options] (see the file's docs)".into()),
     };
@@ -264,8 +266,9 @@ fn median(mut samples: Vec<f64>) -> f64 {
     }
 }
 
-fn queries() -> Result<Vec<(String, String)>, String> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("kql-eval-queries.json");
+fn queries(file: Option<PathBuf>) -> Result<Vec<(String, String)>, String> {
+    let path =
+        file.unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("kql-eval-queries.json"));
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let list: Vec<Value> = serde_json::from_str(&text).map_err(|e| e.to_string())?;
     Ok(list
@@ -287,7 +290,14 @@ fn peak_rss_mib() -> Option<f64> {
     Some(kib / 1024.0)
 }
 
-fn run(data: &Path, iterations: usize, profile: Option<Profile>) -> Result<(), String> {
+/// `only`: run just the queries whose name contains it (for profiling one query).
+fn run(
+    data: &Path,
+    iterations: usize,
+    profile: Option<Profile>,
+    only: Option<String>,
+    queries_file: Option<PathBuf>,
+) -> Result<(), String> {
     let mut workspace = Workspace::new(profile.or(Some(Profile::Defender)));
     let mut load = Vec::new();
     for table in ["DeviceProcessEvents", "DeviceNetworkEvents"] {
@@ -311,7 +321,10 @@ fn run(data: &Path, iterations: usize, profile: Option<Profile>) -> Result<(), S
         ..EvaluateOptions::default()
     };
     let mut results = Vec::new();
-    for (name, kql) in queries()? {
+    for (name, kql) in queries(queries_file)? {
+        if only.as_ref().is_some_and(|o| !name.contains(o.as_str())) {
+            continue;
+        }
         let mut times = Vec::new();
         let mut answer = Value::Null;
         for _ in 0..iterations.max(1) {

@@ -3,10 +3,12 @@
 //! regexes compiled once, `in (subquery)` lists computed once. Anything not handled here
 //! falls back to the row interpreter in `expr.rs`, so results never differ — only speed.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use regex::Regex;
 
+use super::column_table::ColumnTable;
 use super::expr::binary;
 use super::literal::literal_value;
 use super::scalar::{self, as_text};
@@ -59,8 +61,133 @@ pub(super) enum Compiled<'e> {
         name: String,
         args: Vec<Compiled<'e>>,
     },
+    /// A string test on a column, remembered per string allocation (see [`StringMemo`]).
+    Memoized {
+        column: usize,
+        test: Box<Compiled<'e>>,
+        memo: StringMemo,
+    },
     /// Left to the row interpreter.
     Interpret(&'e Expr),
+}
+
+/// Results of one string test by the address of the string it read. Loaded events share
+/// one allocation per repeated string (the loader interns them), so a `where FileName =~
+/// "x"` over a million rows computes each distinct name's answer once, as a dictionary-
+/// encoded column store would. Sound because the table a prepared expression runs on is
+/// borrowed for the whole run: a live string's address names that string alone.
+pub(super) struct StringMemo {
+    /// (address, answer: 0 false, 1 true, 2 null); address 0 is an empty slot.
+    slots: Box<[std::cell::Cell<(usize, u8)>]>,
+}
+
+/// A power of two: 4096 slots (64 KiB) hold a column's distinct values with few collisions.
+const MEMO_BITS: u32 = 12;
+const MEMO_SLOTS: usize = 1 << MEMO_BITS;
+
+impl StringMemo {
+    fn new() -> StringMemo {
+        StringMemo {
+            slots: vec![std::cell::Cell::new((0, 0)); MEMO_SLOTS].into_boxed_slice(),
+        }
+    }
+
+    fn slot(&self, text: &std::sync::Arc<str>) -> (usize, Option<&std::cell::Cell<(usize, u8)>>) {
+        let address = std::sync::Arc::as_ptr(text) as *const u8 as usize;
+        let index = ((address >> 4) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - MEMO_BITS);
+        let index = index as usize;
+        (address, self.slots.get(index))
+    }
+
+    pub(super) fn get(&self, text: &std::sync::Arc<str>) -> Option<Option<bool>> {
+        let (address, slot) = self.slot(text);
+        let (key, answer) = slot?.get();
+        (key == address).then_some(match answer {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        })
+    }
+
+    pub(super) fn set(&self, text: &std::sync::Arc<str>, answer: Option<bool>) {
+        let (address, slot) = self.slot(text);
+        if let Some(slot) = slot {
+            slot.set((address, answer.map_or(2, u8::from)));
+        }
+    }
+}
+
+/// Wraps a string test whose operand is a column in a [`StringMemo`].
+fn memoized(compiled: Compiled<'_>) -> Compiled<'_> {
+    let column = match &compiled {
+        Compiled::EqualsCi { left, .. }
+        | Compiled::StringOp { left, .. }
+        | Compiled::Matches { left, .. }
+        | Compiled::InList { left, .. } => match **left {
+            Compiled::Column(column) => column,
+            _ => return compiled,
+        },
+        _ => return compiled,
+    };
+    Compiled::Memoized {
+        column,
+        test: Box::new(compiled),
+        memo: StringMemo::new(),
+    }
+}
+
+/// A row as prepared expressions read it: a table's row, or one position of a
+/// column-stored input table (`input.rs`), read without assembling the row.
+pub(super) trait Cells {
+    fn cell(&self, index: usize) -> Option<&Value>;
+    /// The whole row, for what the row interpreter evaluates.
+    fn with_values<T>(&self, f: impl FnOnce(&[Value]) -> T) -> T;
+}
+
+impl Cells for [Value] {
+    fn cell(&self, index: usize) -> Option<&Value> {
+        self.get(index)
+    }
+
+    fn with_values<T>(&self, f: impl FnOnce(&[Value]) -> T) -> T {
+        f(self)
+    }
+}
+
+impl Cells for Vec<Value> {
+    fn cell(&self, index: usize) -> Option<&Value> {
+        self.get(index)
+    }
+
+    fn with_values<T>(&self, f: impl FnOnce(&[Value]) -> T) -> T {
+        f(self)
+    }
+}
+
+impl<C: Cells + ?Sized> Cells for &C {
+    fn cell(&self, index: usize) -> Option<&Value> {
+        (**self).cell(index)
+    }
+
+    fn with_values<T>(&self, f: impl FnOnce(&[Value]) -> T) -> T {
+        (**self).with_values(f)
+    }
+}
+
+/// Row `row` of a column-stored input table.
+pub(super) struct ColumnRow<'t> {
+    pub table: &'t ColumnTable,
+    pub row: usize,
+}
+
+impl Cells for ColumnRow<'_> {
+    fn cell(&self, index: usize) -> Option<&Value> {
+        self.table.cell(index, self.row)
+    }
+
+    fn with_values<T>(&self, f: impl FnOnce(&[Value]) -> T) -> T {
+        f(&self.table.row(self.row))
+    }
 }
 
 /// Lists longer than this are looked up in a set rather than scanned.
@@ -137,7 +264,7 @@ impl Evaluator<'_> {
             Value::String(s) => Some(s.to_string()),
             _ => None,
         });
-        Ok(match (op, needle) {
+        Ok(memoized(match (op, needle) {
             (BinaryOp::EqCi | BinaryOp::NotEqCi, Some(needle)) => Compiled::EqualsCi {
                 negated: op == BinaryOp::NotEqCi,
                 left,
@@ -179,7 +306,7 @@ impl Evaluator<'_> {
                     right: Box::new(right),
                 }
             }
-        })
+        }))
     }
 
     fn compile_in<'e>(
@@ -222,13 +349,13 @@ impl Evaluator<'_> {
         } else {
             HashSet::new()
         };
-        Ok(Compiled::InList {
+        Ok(memoized(Compiled::InList {
             op,
             left: Box::new(self.compile(left, table)?),
             items,
             lowered,
             lowered_set,
-        })
+        }))
     }
 
     fn compile_call<'e>(
@@ -282,64 +409,92 @@ impl Evaluator<'_> {
     }
 
     /// Runs a prepared expression for one row.
-    pub(super) fn run(
+    pub(super) fn run<R: Cells + ?Sized>(
         &mut self,
         compiled: &Compiled<'_>,
         table: &Table,
-        row: &[Value],
+        row: &R,
     ) -> Result<Value> {
         Ok(match compiled {
-            Compiled::Column(index) => row.get(*index).cloned().unwrap_or(Value::Null),
+            Compiled::Column(index) => row.cell(*index).cloned().unwrap_or(Value::Null),
             Compiled::Const(value) => value.clone(),
+            Compiled::Logical { .. }
+            | Compiled::StringOp { .. }
+            | Compiled::EqualsCi { .. }
+            | Compiled::Matches { .. }
+            | Compiled::InList { .. }
+            | Compiled::Memoized { .. } => match self.test(compiled, table, row)? {
+                Some(b) => Value::Bool(b),
+                None => Value::Null,
+            },
+            Compiled::Binary { op, left, right } => {
+                let l = self.operand(left, table, row)?;
+                let r = self.operand(right, table, row)?;
+                binary(*op, &l, &r)?
+            }
+            Compiled::Call { name, args } => {
+                let mut values = Vec::with_capacity(args.len());
+                for arg in args {
+                    values.push(self.run(arg, table, row)?);
+                }
+                super::functions::call(name, &values)?
+            }
+            Compiled::Interpret(expr) => {
+                row.with_values(|values| self.scalar(expr, table, values))?
+            }
+        })
+    }
+
+    /// A prepared expression as a predicate: `Some(true/false)`, or `None` for null
+    /// (Kusto's "unknown"). Columns and constants are borrowed, never cloned, so a `where`
+    /// over many rows touches only the values it reads.
+    pub(super) fn test<R: Cells + ?Sized>(
+        &mut self,
+        compiled: &Compiled<'_>,
+        table: &Table,
+        row: &R,
+    ) -> Result<Option<bool>> {
+        Ok(match compiled {
             Compiled::Logical { is_or, operands } => {
                 // Kusto's three-valued logic: null is "unknown".
                 let mut saw_null = false;
                 for operand in operands {
-                    match self.run(operand, table, row)? {
-                        Value::Bool(b) if b == *is_or => return Ok(Value::Bool(b)),
-                        Value::Bool(_) => {}
-                        _ => saw_null = true,
+                    match self.test(operand, table, row)? {
+                        Some(b) if b == *is_or => return Ok(Some(b)),
+                        Some(_) => {}
+                        None => saw_null = true,
                     }
                 }
                 if saw_null {
-                    Value::Null
+                    None
                 } else {
-                    Value::Bool(!*is_or)
+                    Some(!*is_or)
                 }
             }
-            Compiled::Binary { op, left, right } => {
-                let l = self.run(left, table, row)?;
-                let r = self.run(right, table, row)?;
-                binary(*op, &l, &r)?
-            }
             Compiled::StringOp { op, left, needle } => {
-                let value = self.run(left, table, row)?;
+                let value = self.operand(left, table, row)?;
                 if value.is_null() && !op.is_negated {
-                    return Ok(Value::Bool(false));
+                    return Ok(Some(false));
                 }
                 let found = with_text(&value, !op.is_case_sensitive, |text| {
                     string_matches(op.kind, text, needle)
                 });
-                Value::Bool(found != op.is_negated)
+                Some(found != op.is_negated)
             }
             Compiled::EqualsCi {
                 negated,
                 left,
                 needle,
             } => {
-                let value = self.run(left, table, row)?;
-                let equal = !value.is_null() && with_text(&value, true, |text| text == needle);
-                Value::Bool(equal != *negated)
+                let value = self.operand(left, table, row)?;
+                Some(equals_ci(&value, needle) != *negated)
             }
             Compiled::Matches { left, regex } => {
-                let value = self.run(left, table, row)?;
-                match value {
-                    Value::Null => Value::Null,
-                    Value::String(s) => Value::Bool(regex.is_match(&s)),
-                    other => match as_text(&other) {
-                        Some(text) => Value::Bool(regex.is_match(&text)),
-                        None => Value::Null,
-                    },
+                let value = self.operand(left, table, row)?;
+                match &*value {
+                    Value::Null => None,
+                    Value::String(s) => Some(regex.is_match(s)),
+                    other => as_text(other).map(|text| regex.is_match(&text)),
                 }
             }
             Compiled::InList {
@@ -349,19 +504,62 @@ impl Evaluator<'_> {
                 lowered,
                 lowered_set,
             } => {
-                let value = self.run(left, table, row)?;
-                in_list(*op, &value, items, lowered, lowered_set)
+                let value = self.operand(left, table, row)?;
+                Some(in_list(*op, &value, items, lowered, lowered_set))
             }
-            Compiled::Call { name, args } => {
-                let mut values = Vec::with_capacity(args.len());
-                for arg in args {
-                    values.push(self.run(arg, table, row)?);
-                }
-                super::functions::call(name, &values)?
-            }
-            Compiled::Interpret(expr) => self.scalar(expr, table, row)?,
+            Compiled::Memoized { column, test, memo } => match row.cell(*column) {
+                Some(Value::String(text)) => match memo.get(text) {
+                    Some(answer) => answer,
+                    None => {
+                        let answer = self.test(test, table, row)?;
+                        memo.set(text, answer);
+                        answer
+                    }
+                },
+                _ => self.test(test, table, row)?,
+            },
+            other => match self.run(other, table, row)? {
+                Value::Bool(b) => Some(b),
+                _ => None,
+            },
         })
     }
+
+    /// A prepared expression's value, borrowed from the row or the constant when it can be.
+    pub(super) fn operand<'r, R: Cells + ?Sized>(
+        &mut self,
+        compiled: &'r Compiled<'_>,
+        table: &Table,
+        row: &'r R,
+    ) -> Result<Cow<'r, Value>> {
+        Ok(match compiled {
+            Compiled::Column(index) => row
+                .cell(*index)
+                .map_or(Cow::Owned(Value::Null), Cow::Borrowed),
+            Compiled::Const(value) => Cow::Borrowed(value),
+            other => Cow::Owned(self.run(other, table, row)?),
+        })
+    }
+}
+
+/// `value =~ needle` with `needle` already lowered; ASCII text is compared in place.
+fn equals_ci(value: &Value, needle: &str) -> bool {
+    match value {
+        Value::Null => false,
+        Value::String(text) => {
+            if text.len() == needle.len() && text.eq_ignore_ascii_case(needle) {
+                return true;
+            }
+            // Lowering ASCII text keeps its length, so only other text can still be equal.
+            !text.is_ascii() && with_text(value, true, |lowered| lowered == needle)
+        }
+        other => with_text(other, true, |text| text == needle),
+    }
+}
+
+thread_local! {
+    /// Reused for lowering text, so a case-insensitive test allocates nothing per row.
+    static LOWERED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
 /// Calls `f` with the value's text (lowered when `lower`), borrowing where it can.
@@ -375,16 +573,26 @@ fn with_text(value: &Value, lower: bool, f: impl FnOnce(&str) -> bool) -> bool {
             &owned
         }
     };
-    if !lower {
+    if !lower
+        || !text
+            .bytes()
+            .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+    {
         return f(text);
     }
-    if text.is_ascii() {
-        if !text.bytes().any(|b| b.is_ascii_uppercase()) {
-            return f(text);
-        }
-        return f(&text.to_ascii_lowercase());
+    if !text.is_ascii() {
+        return f(&text.to_lowercase());
     }
-    f(&text.to_lowercase())
+    LOWERED.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut buffer) => {
+            buffer.clear();
+            buffer.push_str(text);
+            buffer.make_ascii_lowercase();
+            f(&buffer)
+        }
+        // Re-entered (cannot happen for the callers here): lower into a fresh string.
+        Err(_) => f(&text.to_ascii_lowercase()),
+    })
 }
 
 fn string_matches(kind: StringOpKind, text: &str, needle: &str) -> bool {
@@ -405,7 +613,7 @@ fn in_list(
     items: &[Value],
     lowered: &[String],
     lowered_set: &HashSet<String>,
-) -> Value {
+) -> bool {
     let found = || {
         items
             .iter()
@@ -433,12 +641,12 @@ fn in_list(
             }
         })
     };
-    Value::Bool(match op {
+    match op {
         ListOp::In => found(),
         ListOp::NotIn => !found(),
         ListOp::InCi => found_ci(),
         ListOp::NotInCi => !found_ci(),
         ListOp::HasAny => has_terms(false),
         ListOp::HasAll => has_terms(true),
-    })
+    }
 }

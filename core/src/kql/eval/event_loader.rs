@@ -14,7 +14,7 @@ use serde_json::Value as Json;
 
 use super::events::{convert, parse_event_datetime, EventsError};
 use super::literal::{parse_guid, parse_timespan};
-use super::{Column, Table};
+use super::{Column, ColumnTable, Table};
 use crate::kql::schema::Schema;
 use crate::value::{ScalarType, Value};
 
@@ -170,15 +170,67 @@ impl<'de> DeserializeSeed<'de> for KeySeed {
     }
 }
 
-/// Rows of one table as they arrive.
+/// Repeated strings of a column share one allocation (file names, accounts, action
+/// types): less memory, and a scan compares text that stays in cache instead of reaching
+/// into a fresh allocation per row. A column whose values are mostly distinct (command
+/// lines, ids) stops being interned once that shows.
+#[derive(Default)]
+struct Interner {
+    seen: std::collections::HashSet<Arc<str>>,
+    lookups: usize,
+    hits: usize,
+    closed: bool,
+}
+
+/// Values looked up before an interner judges its column.
+const INTERN_TRIAL: usize = 4096;
+/// Distinct strings kept per column at most.
+const INTERN_MAX: usize = 1 << 16;
+
+impl Interner {
+    fn intern(&mut self, text: &str) -> Arc<str> {
+        if self.closed {
+            return Arc::from(text);
+        }
+        self.lookups += 1;
+        if let Some(shared) = self.seen.get(text) {
+            self.hits += 1;
+            return shared.clone();
+        }
+        let fresh: Arc<str> = Arc::from(text);
+        if (self.lookups >= INTERN_TRIAL && self.hits * 2 < self.lookups)
+            || self.seen.len() >= INTERN_MAX
+        {
+            // Mostly distinct values: interning would only cost time.
+            self.closed = true;
+            self.seen = Default::default();
+        } else {
+            self.seen.insert(fresh.clone());
+        }
+        fresh
+    }
+}
+
+/// A cell as a value of type `ty`, its string interned per column.
+fn typed_cell(cell: &Cell<'_>, ty: ScalarType, interner: Option<&mut Interner>) -> Value {
+    match (cell, ty, interner) {
+        (Cell::Str(s), ScalarType::String, Some(interner)) => Value::String(interner.intern(s)),
+        _ => cell.typed(ty),
+    }
+}
+
+/// One table's values as they arrive, column by column: a column holds values up to its
+/// last non-null one (the rest are null), and columns no event fills take no memory.
 struct TableBuilder {
     columns: Vec<Column>,
     index: HashMap<String, usize>,
     /// Columns whose type the schema gives; the others are inferred at the end.
     typed: Vec<bool>,
-    rows: Vec<Vec<Value>>,
+    data: Vec<Vec<Value>>,
+    rows: usize,
     /// Values of inferred columns: (row, column, value).
     pending: Vec<(usize, usize, Cell<'static>)>,
+    interners: Vec<Interner>,
 }
 
 impl TableBuilder {
@@ -202,15 +254,34 @@ impl TableBuilder {
                 .map(|(i, c)| (c.name.clone(), i))
                 .collect(),
             typed: vec![true; columns.len()],
+            data: vec![Vec::new(); columns.len()],
             columns,
-            rows: Vec::new(),
+            rows: 0,
             pending: Vec::new(),
+            interners: Vec::new(),
+        }
+    }
+
+    fn interner(&mut self, column: usize) -> Option<&mut Interner> {
+        if self.interners.len() <= column {
+            self.interners.resize_with(column + 1, Interner::default);
+        }
+        self.interners.get_mut(column)
+    }
+
+    /// Sets (`row`, `column`); rows are written in order, so this appends.
+    fn set(&mut self, row: usize, column: usize, value: Value) {
+        if value.is_null() {
+            return;
+        }
+        if let Some(values) = self.data.get_mut(column) {
+            values.resize(row, Value::Null);
+            values.push(value);
         }
     }
 
     fn push(&mut self, pairs: &mut Vec<(Cow<'_, str>, Cell<'_>)>) {
-        let row_index = self.rows.len();
-        let mut row = vec![Value::Null; self.columns.len()];
+        let row = self.rows;
         for (key, cell) in pairs.drain(..) {
             let column = match self.index.get(key.as_ref()) {
                 Some(&i) => i,
@@ -222,6 +293,7 @@ impl TableBuilder {
                         ty: None,
                     });
                     self.typed.push(false);
+                    self.data.push(Vec::new());
                     i
                 }
             };
@@ -231,17 +303,16 @@ impl TableBuilder {
                     .get(column)
                     .and_then(|c| c.ty)
                     .unwrap_or(ScalarType::Dynamic);
-                if let Some(slot) = row.get_mut(column) {
-                    *slot = cell.typed(ty);
-                }
+                let value = typed_cell(&cell, ty, self.interner(column));
+                self.set(row, column, value);
             } else if !matches!(cell, Cell::Null) {
-                self.pending.push((row_index, column, cell.into_owned()));
+                self.pending.push((row, column, cell.into_owned()));
             }
         }
-        self.rows.push(row);
+        self.rows += 1;
     }
 
-    fn finish(mut self) -> Table {
+    fn finish(mut self) -> ColumnTable {
         let width = self.columns.len();
         // Infer each new column's type from its values, as `infer_type` does.
         let mut inferred: Vec<Option<ScalarType>> = vec![None; width];
@@ -278,31 +349,49 @@ impl TableBuilder {
                 );
             }
         }
-        for (row, column, cell) in self.pending.drain(..) {
+        let pending = std::mem::take(&mut self.pending);
+        for (row, column, cell) in pending {
             let ty = self
                 .columns
                 .get(column)
                 .and_then(|c| c.ty)
                 .unwrap_or(ScalarType::Dynamic);
-            if let Some(row) = self.rows.get_mut(row) {
-                row.resize(width, Value::Null);
-                if let Some(slot) = row.get_mut(column) {
-                    *slot = cell.typed(ty);
-                }
-            }
-        }
-        for row in &mut self.rows {
-            row.resize(width, Value::Null);
+            let value = typed_cell(&cell, ty, self.interner(column));
+            self.set(row, column, value);
         }
         let twins = ["Timestamp", "TimeGenerated"].map(|c| self.index.get(c).copied());
         if let [Some(a), Some(b)] = twins {
-            for row in &mut self.rows {
-                super::events::fill_twin(row, a, b);
-            }
+            fill_twins(&mut self.data, a, b, self.rows);
         }
-        let mut table = Table::new(self.columns);
-        table.rows = self.rows;
-        table
+        ColumnTable::from_columns(self.columns, self.data, self.rows)
+    }
+}
+
+/// In Sentinel, streamed Defender tables carry both `Timestamp` and `TimeGenerated`;
+/// events usually give one, so the other takes its value.
+fn fill_twins(data: &mut [Vec<Value>], a: usize, b: usize, rows: usize) {
+    let (Some(first), Some(second)) = (data.get(a), data.get(b)) else {
+        return;
+    };
+    if first.is_empty() && second.is_empty() {
+        return;
+    }
+    let mut first = data.get_mut(a).map(std::mem::take).unwrap_or_default();
+    let mut second = data.get_mut(b).map(std::mem::take).unwrap_or_default();
+    first.resize(rows, Value::Null);
+    second.resize(rows, Value::Null);
+    for (x, y) in first.iter_mut().zip(second.iter_mut()) {
+        match (&*x, &*y) {
+            (Value::Null, Value::Datetime(_)) => *x = y.clone(),
+            (Value::Datetime(_), Value::Null) => *y = x.clone(),
+            _ => {}
+        }
+    }
+    if let Some(slot) = data.get_mut(a) {
+        *slot = first;
+    }
+    if let Some(slot) = data.get_mut(b) {
+        *slot = second;
     }
 }
 
@@ -487,6 +576,18 @@ pub fn load(
     schema: &Schema,
     default_table: &str,
 ) -> Result<HashMap<String, Table>, EventsError> {
+    Ok(load_columns(text, schema, default_table)?
+        .into_iter()
+        .map(|(name, table)| (name, table.to_table()))
+        .collect())
+}
+
+/// Reads events text into typed, column-stored tables (what a `Workspace` keeps).
+pub fn load_columns(
+    text: &str,
+    schema: &Schema,
+    default_table: &str,
+) -> Result<HashMap<String, ColumnTable>, EventsError> {
     let mut sink = Sink {
         schema,
         default_table,

@@ -129,6 +129,15 @@ pub fn load_events(
     super::event_loader::load(text, schema, default_table)
 }
 
+/// Loads events into column-stored tables, as a `Workspace` keeps them.
+pub fn load_event_columns(
+    text: &str,
+    schema: &Schema,
+    default_table: &str,
+) -> Result<HashMap<String, super::ColumnTable>, EventsError> {
+    super::event_loader::load_columns(text, schema, default_table)
+}
+
 /// An empty table with the schema's columns, for tables the query reads but the events
 /// do not mention.
 pub fn empty_table(name: &str, schema: &Schema) -> Option<Table> {
@@ -143,25 +152,6 @@ pub fn empty_table(name: &str, schema: &Schema) -> Option<Table> {
             })
             .collect(),
     ))
-}
-
-/// In Sentinel, streamed Defender tables carry both `Timestamp` and `TimeGenerated`;
-/// events usually give one, so the other takes its value.
-pub(super) fn fill_twin(values: &mut [Value], a: usize, b: usize) {
-    let (first, second) = (values.get(a).cloned(), values.get(b).cloned());
-    match (first, second) {
-        (Some(Value::Null), Some(known @ Value::Datetime(_))) => {
-            if let Some(slot) = values.get_mut(a) {
-                *slot = known;
-            }
-        }
-        (Some(known @ Value::Datetime(_)), Some(Value::Null)) => {
-            if let Some(slot) = values.get_mut(b) {
-                *slot = known;
-            }
-        }
-        _ => {}
-    }
 }
 
 /// A JSON field as a value of the column's type; what does not convert becomes null, as

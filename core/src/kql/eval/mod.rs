@@ -8,6 +8,7 @@
 //! Unsupported features are errors that name them ("not supported: X"), never panics.
 
 mod aggregate;
+pub mod column_table;
 mod compiled;
 mod event_loader;
 pub mod events;
@@ -25,6 +26,8 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::kql::ast::*;
+pub use column_table::ColumnTable;
+use compiled::ColumnRow;
 pub use table::{Column, Table};
 
 /// How an evaluation runs.
@@ -94,6 +97,19 @@ pub fn evaluate(
     inputs: &HashMap<String, Table>,
     options: &EvalOptions,
 ) -> std::result::Result<Evaluation, EvalError> {
+    let inputs: HashMap<String, ColumnTable> = inputs
+        .iter()
+        .map(|(name, table)| (name.clone(), ColumnTable::from_table(table.clone())))
+        .collect();
+    evaluate_inputs(query, &inputs, options)
+}
+
+/// Evaluates a query over loaded, column-stored tables (what a `Workspace` keeps).
+pub fn evaluate_inputs(
+    query: &Query,
+    inputs: &HashMap<String, ColumnTable>,
+    options: &EvalOptions,
+) -> std::result::Result<Evaluation, EvalError> {
     let mut evaluator = Evaluator {
         inputs,
         options,
@@ -113,7 +129,7 @@ pub fn evaluate(
 }
 
 struct Evaluator<'a> {
-    inputs: &'a HashMap<String, Table>,
+    inputs: &'a HashMap<String, ColumnTable>,
     options: &'a EvalOptions,
     scopes: Vec<HashMap<String, Binding>>,
     stages: Vec<Stage>,
@@ -229,7 +245,7 @@ impl Evaluator<'_> {
                 }
                 Some(_) => Err(EvalError::new(format!("`{}` is not a table", ident.name))),
                 None => match self.inputs.get(&ident.name) {
-                    Some(table) => Ok(table.clone()),
+                    Some(table) => Ok(table.to_table()),
                     None => Err(EvalError::new(format!(
                         "table `{}` was not given",
                         ident.name
@@ -247,7 +263,7 @@ impl Evaluator<'_> {
                             OperatorKind::Where { .. } | OperatorKind::Summarize { .. }
                         ) && self.lookup(&ident.name).is_none() =>
                     {
-                        let inputs: &HashMap<String, Table> = self.inputs;
+                        let inputs: &HashMap<String, ColumnTable> = self.inputs;
                         inputs.get(&ident.name).map(|t| (t, first))
                     }
                     _ => None,
@@ -268,15 +284,15 @@ impl Evaluator<'_> {
                                 let OperatorKind::Where { predicate, .. } = &first.kind else {
                                     return Err(EvalError::new("internal: expected `where`"));
                                 };
-                                let output = self.filter(predicate, input)?;
+                                let output = self.filter(predicate, &input.to_table())?;
                                 self.check_rows(&output)?;
-                                self.record_stage(first, input.rows.len(), output.rows.len());
+                                self.record_stage(first, input.len(), output.rows.len());
                                 (output, operators.get(1..).unwrap_or_default())
                             } else {
                                 let predicates: Vec<&Expr> = run.iter().map(|(_, p)| *p).collect();
-                                let (output, passed) = self.filter_all(&predicates, input)?;
+                                let (output, passed) = self.filter_input(&predicates, input)?;
                                 self.check_rows(&output)?;
-                                let mut rows_in = input.rows.len();
+                                let mut rows_in = input.len();
                                 for ((op, _), rows_out) in run.iter().zip(passed) {
                                     self.record_stage(op, rows_in, rows_out);
                                     rows_in = rows_out;
@@ -285,9 +301,11 @@ impl Evaluator<'_> {
                             }
                         }
                         OperatorKind::Summarize { aggregates, by, .. } => {
-                            let output = self.summarize(aggregates, by, input)?;
+                            let header = input.header();
+                            let rows = (0..input.len()).map(|row| ColumnRow { table: input, row });
+                            let output = self.summarize_rows(aggregates, by, &header, rows)?;
                             self.check_rows(&output)?;
-                            self.record_stage(first, input.rows.len(), output.rows.len());
+                            self.record_stage(first, input.len(), output.rows.len());
                             (output, operators.get(1..).unwrap_or_default())
                         }
                         _ => return Err(EvalError::new("internal: unexpected operator")),

@@ -2,8 +2,6 @@
 //! the first left row per key before joining; duplicate column names from the right side
 //! get `1`, `2`... suffixes.
 
-use std::collections::HashMap;
-
 use super::summarize::GroupKey;
 
 use crate::kql::ast::*;
@@ -103,30 +101,33 @@ impl Evaluator<'_> {
         } else {
             join_keys(on, &left, &right)?
         };
-        let mut left_rows = left.rows.clone();
+        let Table {
+            columns: left_columns,
+            rows: mut left_rows,
+        } = left;
         if kind == "innerunique" {
-            let mut seen = std::collections::HashSet::new();
+            let mut seen = hashbrown::HashSet::new();
             left_rows.retain(|row| match key_of(row, pairs.iter().map(|p| p.0)) {
                 Some(key) => seen.insert(key),
                 None => true,
             });
         }
-        let mut index: HashMap<Vec<GroupKey>, Vec<usize>> = HashMap::new();
+        let mut index: hashbrown::HashMap<Vec<GroupKey>, Vec<usize>> = hashbrown::HashMap::new();
         for (i, row) in right.rows.iter().enumerate() {
             if let Some(key) = key_of(row, pairs.iter().map(|p| p.1)) {
                 index.entry(key).or_default().push(i);
             }
         }
-        let matches = |row: &[Value]| -> Vec<usize> {
+        let matches = |row: &[Value]| -> &[usize] {
             key_of(row, pairs.iter().map(|p| p.0))
-                .and_then(|k| index.get(&k).cloned())
-                .unwrap_or_default()
+                .and_then(|k| index.get(&k))
+                .map_or(&[], Vec::as_slice)
         };
 
         match kind.as_str() {
             "leftanti" | "anti" | "leftantisemi" => {
                 return Ok(Table {
-                    columns: left.columns,
+                    columns: left_columns,
                     rows: left_rows
                         .into_iter()
                         .filter(|r| matches(r).is_empty())
@@ -135,7 +136,7 @@ impl Evaluator<'_> {
             }
             "leftsemi" => {
                 return Ok(Table {
-                    columns: left.columns,
+                    columns: left_columns,
                     rows: left_rows
                         .into_iter()
                         .filter(|r| !matches(r).is_empty())
@@ -145,7 +146,7 @@ impl Evaluator<'_> {
             "rightanti" | "rightantisemi" | "rightsemi" => {
                 let mut matched = vec![false; right.rows.len()];
                 for row in &left_rows {
-                    for i in matches(row) {
+                    for &i in matches(row) {
                         if let Some(m) = matched.get_mut(i) {
                             *m = true;
                         }
@@ -168,7 +169,7 @@ impl Evaluator<'_> {
             other => return Err(EvalError::unsupported(format!("join kind `{other}`"))),
         }
 
-        let mut columns = left.columns.clone();
+        let mut columns = left_columns.clone();
         for column in &right.columns {
             let mut name = column.name.clone();
             let mut n = 1;
@@ -181,7 +182,7 @@ impl Evaluator<'_> {
                 ty: column.ty,
             });
         }
-        let (left_width, right_width) = (left.columns.len(), right.columns.len());
+        let (left_width, right_width) = (left_columns.len(), right.columns.len());
         let mut rows = Vec::new();
         let mut right_matched = vec![false; right.rows.len()];
         for row in &left_rows {
@@ -191,11 +192,12 @@ impl Evaluator<'_> {
                 out.resize(left_width + right_width, Value::Null);
                 rows.push(out);
             }
-            for i in found {
+            for &i in found {
                 if let (Some(right_row), Some(flag)) = (right.rows.get(i), right_matched.get_mut(i))
                 {
                     *flag = true;
-                    let mut out = row.clone();
+                    let mut out = Vec::with_capacity(left_width + right_width);
+                    out.extend(row.iter().cloned());
                     out.extend(right_row.iter().cloned());
                     rows.push(out);
                 }

@@ -1,11 +1,11 @@
 //! `summarize`: groups by the `by` expressions (first-seen order) and aggregates each group.
 //! Columns: the group keys, then the aggregates (`count_`, `sum_X`, `set_X`...).
 
-use std::collections::HashMap;
-
 use crate::kql::ast::*;
 use crate::kql::eval::aggregate::{self, is_aggregate, nested, Accumulator};
-use crate::kql::eval::compiled::Compiled;
+use std::hash::BuildHasher;
+
+use crate::kql::eval::compiled::{Cells, Compiled};
 use crate::kql::eval::{Column, EvalError, Evaluator, Result, Table};
 use crate::value::Value;
 
@@ -35,6 +35,18 @@ impl Evaluator<'_> {
         aggregates: &[Assignment],
         by: &[Assignment],
         input: &Table,
+    ) -> Result<Table> {
+        self.summarize_rows(aggregates, by, input, input.rows.iter())
+    }
+
+    /// `summarize` over any rows: a table's, or the positions of a column-stored input
+    /// table; `input` gives the column names the expressions are prepared against.
+    pub(in crate::kql::eval) fn summarize_rows<R: Cells>(
+        &mut self,
+        aggregates: &[Assignment],
+        by: &[Assignment],
+        input: &Table,
+        rows: impl Iterator<Item = R>,
     ) -> Result<Table> {
         let mut columns = Vec::new();
         for (i, key) in by.iter().enumerate() {
@@ -188,18 +200,28 @@ impl Evaluator<'_> {
             }
             args_compiled.push(compiled);
         }
-        let mut groups: HashMap<Vec<GroupKey>, usize> = HashMap::new();
+        // Groups are found by hashing the key values in place; a key is copied only when
+        // it starts a new group.
+        let hasher = hashbrown::DefaultHashBuilder::default();
+        let mut groups: hashbrown::HashTable<usize> = hashbrown::HashTable::new();
         let mut keys: Vec<Vec<Value>> = Vec::new();
         let mut states: Vec<Vec<Accumulator>> = Vec::new();
         let mut values: Vec<Value> = Vec::new();
-        for row in &input.rows {
-            let mut key = Vec::with_capacity(by.len());
+        for row in rows {
+            let row = &row;
+            let mut key: Vec<std::borrow::Cow<'_, Value>> = Vec::with_capacity(by.len());
             for compiled in &by_compiled {
-                key.push(self.run(compiled, input, row)?);
+                key.push(self.operand(compiled, input, row)?);
             }
-            let fingerprint: Vec<GroupKey> = key.iter().map(GroupKey::of).collect();
-            let index = match groups.get(&fingerprint) {
-                Some(&index) => index,
+            let hash = hasher.hash_one(GroupKeyRef(&key));
+            let found = groups
+                .find(hash, |&index| {
+                    keys.get(index)
+                        .is_some_and(|k| k.iter().zip(&key).all(|(a, b)| same_group(a, b)))
+                })
+                .copied();
+            let index = match found {
+                Some(index) => index,
                 None => {
                     let mut accumulators = Vec::with_capacity(specs.len());
                     for spec in &specs {
@@ -209,10 +231,13 @@ impl Evaluator<'_> {
                             spec.extra_columns.len(),
                         )?);
                     }
-                    groups.insert(fingerprint, keys.len());
-                    keys.push(key);
+                    let index = keys.len();
+                    keys.push(key.iter().map(|v| v.as_ref().clone()).collect());
                     states.push(accumulators);
-                    keys.len() - 1
+                    groups.insert_unique(hash, index, |&i| {
+                        keys.get(i).map_or(0, |k| hasher.hash_one(GroupKeyRef(k)))
+                    });
+                    index
                 }
             };
             let Some(accumulators) = states.get_mut(index) else {
@@ -233,7 +258,7 @@ impl Evaluator<'_> {
                 let extra: Vec<Value> = spec
                     .extra_columns
                     .iter()
-                    .map(|&c| row.get(c).cloned().unwrap_or(Value::Null))
+                    .map(|&c| row.cell(c).cloned().unwrap_or(Value::Null))
                     .collect();
                 accumulator.add(&values, &extra);
             }
@@ -347,7 +372,39 @@ pub(super) enum GroupKey {
     Dynamic(String),
 }
 
+/// [`GroupKey`] without an owned payload, for hashing keys in place; `None` for dynamic
+/// values, which group by their printed form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum ScalarKey<'v> {
+    Null,
+    Bool(bool),
+    Long(i64),
+    Real(u64),
+    Text(&'v str),
+    Datetime(i64),
+    Timespan(i64),
+    Guid(u128),
+}
+
 impl GroupKey {
+    /// The hashable form of a non-dynamic value; it hashes and compares as `of` would.
+    fn of_scalar(value: &Value) -> Option<ScalarKey<'_>> {
+        Some(match value {
+            Value::Null => ScalarKey::Null,
+            Value::Bool(b) => ScalarKey::Bool(*b),
+            Value::Int(n) => ScalarKey::Long(i64::from(*n)),
+            Value::Long(n) => ScalarKey::Long(*n),
+            Value::Real(r) if *r == 0.0 => ScalarKey::Real(0),
+            Value::Real(r) if r.is_nan() => ScalarKey::Real(u64::MAX),
+            Value::Real(r) => ScalarKey::Real(r.to_bits()),
+            Value::String(s) => ScalarKey::Text(s),
+            Value::Datetime(t) => ScalarKey::Datetime(*t),
+            Value::Timespan(t) => ScalarKey::Timespan(*t),
+            Value::Guid(g) => ScalarKey::Guid(*g),
+            Value::Dynamic(_) => return None,
+        })
+    }
+
     pub(super) fn of(value: &Value) -> GroupKey {
         match value {
             Value::Null => GroupKey::Null,
@@ -364,5 +421,36 @@ impl GroupKey {
             Value::Guid(g) => GroupKey::Guid(*g),
             Value::Dynamic(d) => GroupKey::Dynamic(d.to_string()),
         }
+    }
+}
+
+/// Key values hashed as [`GroupKey`] compares them, without building one.
+struct GroupKeyRef<'k, V>(&'k [V]);
+
+impl<V: std::borrow::Borrow<Value>> std::hash::Hash for GroupKeyRef<'_, V> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        for value in self.0 {
+            hash_group_value(value.borrow(), state);
+        }
+    }
+}
+
+fn hash_group_value<H: std::hash::Hasher>(value: &Value, state: &mut H) {
+    use std::hash::Hash;
+    match GroupKey::of_scalar(value) {
+        Some(key) => key.hash(state),
+        None => GroupKey::of(value).hash(state),
+    }
+}
+
+/// Whether two values fall in one group (as their [`GroupKey`]s would be equal).
+fn same_group(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::String(x), Value::String(y)) => x == y,
+        _ => match (GroupKey::of_scalar(a), GroupKey::of_scalar(b)) {
+            (Some(x), Some(y)) => x == y,
+            (None, None) => GroupKey::of(a) == GroupKey::of(b),
+            _ => false,
+        },
     }
 }
