@@ -195,6 +195,12 @@ impl TableBuilder {
                     .collect()
             })
             .unwrap_or_default();
+        TableBuilder::with_columns(columns)
+    }
+
+    /// A builder whose columns are fixed in advance (typed by the schema, or by the chunks
+    /// loaded before); new columns are inferred from their values.
+    fn with_columns(columns: Vec<Column>) -> TableBuilder {
         TableBuilder {
             index: columns
                 .iter()
@@ -310,15 +316,20 @@ impl TableBuilder {
 struct Sink<'s> {
     schema: &'s Schema,
     default_table: &'s str,
+    /// Tables loaded before, whose columns and types new rows follow (appending).
+    existing: Option<&'s HashMap<String, Table>>,
     tables: BTreeMap<String, TableBuilder>,
 }
 
 impl Sink<'_> {
     fn builder(&mut self, name: &str) -> &mut TableBuilder {
-        let schema = self.schema;
-        self.tables
-            .entry(name.to_string())
-            .or_insert_with(|| TableBuilder::new(name, schema))
+        let (schema, existing) = (self.schema, self.existing);
+        self.tables.entry(name.to_string()).or_insert_with(|| {
+            match existing.and_then(|tables| tables.get(name)) {
+                Some(table) => TableBuilder::with_columns(table.columns.clone()),
+                None => TableBuilder::new(name, schema),
+            }
+        })
     }
 
     /// Routes a row by `$table` (dropped) or `Type` (kept), else to `table`.
@@ -487,9 +498,32 @@ pub fn load(
     schema: &Schema,
     default_table: &str,
 ) -> Result<HashMap<String, Table>, EventsError> {
+    load_into(text, schema, default_table, None)
+}
+
+/// Reads more events for tables loaded before: rows of a table in `existing` keep its
+/// columns and their types (values convert to them, as ingestion into an existing table
+/// does); columns it lacks are added and inferred from the new rows. Returns only the new
+/// rows, with each table's columns (the existing ones first).
+pub fn load_more(
+    text: &str,
+    schema: &Schema,
+    default_table: &str,
+    existing: &HashMap<String, Table>,
+) -> Result<HashMap<String, Table>, EventsError> {
+    load_into(text, schema, default_table, Some(existing))
+}
+
+fn load_into(
+    text: &str,
+    schema: &Schema,
+    default_table: &str,
+    existing: Option<&HashMap<String, Table>>,
+) -> Result<HashMap<String, Table>, EventsError> {
     let mut sink = Sink {
         schema,
         default_table,
+        existing,
         tables: BTreeMap::new(),
     };
     // Top-level values are found first as raw slices (cheap, linear), then each is read

@@ -129,6 +129,37 @@ pub fn load_events(
     super::event_loader::load(text, schema, default_table)
 }
 
+/// Reads more events into tables loaded before (see `event_loader::load_more`) and appends
+/// their rows; returns the names of the tables that got rows.
+pub fn append_events(
+    text: &str,
+    schema: &Schema,
+    default_table: &str,
+    tables: &mut HashMap<String, Table>,
+) -> Result<Vec<String>, EventsError> {
+    let loaded = super::event_loader::load_more(text, schema, default_table, tables)?;
+    let mut names: Vec<String> = loaded.keys().cloned().collect();
+    names.sort();
+    for (name, more) in loaded {
+        match tables.get_mut(&name) {
+            Some(table) => {
+                let width = more.columns.len();
+                if width > table.columns.len() {
+                    for row in &mut table.rows {
+                        row.resize(width, Value::Null);
+                    }
+                    table.columns = more.columns;
+                }
+                table.rows.extend(more.rows);
+            }
+            None => {
+                tables.insert(name, more);
+            }
+        }
+    }
+    Ok(names)
+}
+
 /// An empty table with the schema's columns, for tables the query reads but the events
 /// do not mention.
 pub fn empty_table(name: &str, schema: &Schema) -> Option<Table> {
