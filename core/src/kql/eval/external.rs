@@ -55,7 +55,7 @@ fn call_with_string<'e>(expr: &'e Expr, name: &str) -> Option<&'e str> {
     let ExprKind::Call { callee, args } = &expr.kind else {
         return None;
     };
-    if !callee.as_name().is_some_and(|n| n.name == name) {
+    if callee.as_name().is_none_or(|n| n.name != name) {
         return None;
     }
     match args.as_slice() {

@@ -191,7 +191,7 @@ impl Evaluator<'_> {
     pub(in crate::kql::eval) fn check_time(&self) -> Result<()> {
         let ticks = self.budget.ticks.get().wrapping_add(1);
         self.budget.ticks.set(ticks);
-        if ticks % TICKS_PER_CLOCK_READ != 0 {
+        if !ticks.is_multiple_of(TICKS_PER_CLOCK_READ) {
             return Ok(());
         }
         self.check_clock()
