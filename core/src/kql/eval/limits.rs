@@ -10,6 +10,7 @@
 
 use std::cell::Cell;
 use std::mem::size_of;
+use std::sync::Arc;
 
 use super::{EvalError, EvalOptions, Evaluator, Result, Table};
 use crate::value::Value;
@@ -29,11 +30,13 @@ pub(super) fn inline_row_bytes(width: usize) -> usize {
     size_of::<Vec<Value>>() + width * size_of::<Value>()
 }
 
-/// Heap bytes a value holds outside itself (string text, dynamic JSON).
+/// Heap bytes a value holds outside itself (string text, dynamic JSON). Strings and dynamic
+/// values are reference counted: a value shared by several rows or tables (a column copied by
+/// `extend`, `join` or `mv-expand`, a constant) counts for its share only.
 fn heap_bytes(value: &Value) -> usize {
     match value {
-        Value::String(s) => s.len(),
-        Value::Dynamic(json) => json_bytes(json),
+        Value::String(s) => s.len() / Arc::strong_count(s),
+        Value::Dynamic(json) => json_bytes(json) / Arc::strong_count(json),
         _ => 0,
     }
 }
@@ -416,9 +419,9 @@ mod tests {
             max_memory_bytes: 4 << 20,
             ..EvalOptions::default()
         };
-        // 1,000 rows of 10 KB strings: about 10 MB.
+        // 1,000 rows of distinct 10 KB strings: about 10 MB.
         let message = error(
-            "range x from 1 to 1000 step 1 | extend s = strrep('abcdefghij', 1000)",
+            "range x from 1 to 1000 step 1 | extend s = strrep(strcat('abcdefghi', x % 10), 1000)",
             &options,
         );
         assert!(
@@ -426,6 +429,12 @@ mod tests {
                 message.ends_with("more than the limit of 4.0 MiB (raise maxMemoryBytes / --max-memory to allow more)"),
             "{message}"
         );
+        // One string shared by every row counts once: about 10 KB, not 10 MB.
+        assert!(run(
+            "range x from 1 to 1000 step 1 | extend s = strrep('abcdefghij', 1000)",
+            &options
+        )
+        .is_ok());
         // Checked up front where the size is known: 1,000,000 range rows.
         let message = error("range x from 1 to 1000000 step 1", &options);
         assert!(
