@@ -550,5 +550,25 @@ mod tests {
         ));
         assert_eq!(result.error, None, "{:?}", result.diagnostics);
         assert_eq!(result.rows, vec![vec![Json::from(2)]]);
+        let tables = r#"{"tables": {"Hosts": [{"Name": "a"}, {"Name": "b"}, {"Name": "c"}]}}"#;
+        for query in [
+            "table('Hosts') | count",
+            "database('Security').Hosts | count",
+            "cluster('https://c.kusto.windows.net').database('Security').Hosts | count",
+        ] {
+            let result = kql(evaluate(query, tables, &EvaluateOptions::default()));
+            assert_eq!(result.error, None, "{query}: {:?}", result.diagnostics);
+            assert_eq!(result.rows, vec![vec![Json::from(3)]], "{query}");
+        }
+        let result = kql(evaluate(
+            "database('Security').Other | count",
+            tables,
+            &EvaluateOptions::default(),
+        ));
+        let error = result.error.unwrap_or_default();
+        assert!(
+            error.starts_with("not available offline: database(\"Security\").Other"),
+            "{error}"
+        );
     }
 }
