@@ -328,3 +328,113 @@ fn evtx_detected_by_magic_without_the_extension() {
     // The table shows the record's time (TimeCreated), not its index.
     assert!(stdout.contains("2026-01-01"), "{stdout}");
 }
+
+#[test]
+fn limits_stop_runaway_kql_with_the_flag_to_raise() {
+    let dir = tempfile::tempdir().unwrap();
+    let events = dir.path().join("events.json");
+    fs::write(&events, "[]").unwrap();
+    let rule = |name: &str, query: &str| {
+        let path = dir.path().join(name);
+        fs::write(&path, query).unwrap();
+        path.to_string_lossy().into_owned()
+    };
+    let events = events.to_string_lossy().into_owned();
+    let error_of = |output: &Output| -> String {
+        let line: Value = serde_json::from_slice(&output.stdout).unwrap();
+        line["error"].as_str().unwrap_or_default().to_string()
+    };
+
+    let range = rule("range.kql", "range x from 1 to 1000000000000 step 1");
+    let output = rulelab(
+        &[
+            "eval",
+            "--rule",
+            &range,
+            "--events",
+            &events,
+            "--max-rows",
+            "5000",
+        ],
+        "",
+    );
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let error = error_of(&output);
+    assert!(
+        error.starts_with("row limit reached: range would produce 1000000000000 rows"),
+        "{error}"
+    );
+    assert!(error.contains("--max-rows"), "{error}");
+
+    let join = rule(
+        "join.kql",
+        "range i from 1 to 100 step 1 | extend k = 1 | join kind=inner (range j from 1 to 100 step 1 | extend k = 1) on k",
+    );
+    let output = rulelab(
+        &[
+            "eval",
+            "--rule",
+            &join,
+            "--events",
+            &events,
+            "--max-memory",
+            "100KiB",
+        ],
+        "",
+    );
+    let error = error_of(&output);
+    assert!(
+        error.starts_with("memory limit reached: the join would hold about"),
+        "{error}"
+    );
+    assert!(error.contains("--max-memory"), "{error}");
+    // Raised, the same join runs.
+    let output = rulelab(
+        &[
+            "eval",
+            "--rule",
+            &join,
+            "--events",
+            &events,
+            "--max-memory",
+            "1GB",
+        ],
+        "",
+    );
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert_eq!(error_of(&output), "");
+
+    let slow = rule(
+        "slow.kql",
+        "range x from 1 to 500000 step 1 | summarize count()",
+    );
+    let output = rulelab(
+        &[
+            "eval",
+            "--rule",
+            &slow,
+            "--events",
+            &events,
+            "--timeout",
+            "0ms",
+        ],
+        "",
+    );
+    let error = error_of(&output);
+    assert!(error.starts_with("time limit reached"), "{error}");
+    assert!(error.contains("--timeout"), "{error}");
+
+    let output = rulelab(
+        &[
+            "eval",
+            "--rule",
+            &slow,
+            "--events",
+            &events,
+            "--timeout",
+            "soon",
+        ],
+        "",
+    );
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+}

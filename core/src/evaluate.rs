@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
 use crate::diagnostic::{self, Diagnostic};
-use crate::kql::ast::{ExprKind, StatementKind};
+use crate::kql::ast::{ExprKind, OperatorKind, StatementKind};
 use crate::kql::eval::{self as kql_eval, events, Stage};
 use crate::kql::schema::{Profile, Schema};
 use crate::rule::{KqlQuery, Language, LanguageHint, Rule};
@@ -27,6 +27,18 @@ pub struct EvaluateOptions {
     pub now: Option<String>,
     /// Stop past this many rows in any intermediate table.
     pub max_rows: usize,
+    /// Stop when an intermediate table would hold more than about this many bytes.
+    pub max_memory_bytes: usize,
+    /// Stop after this many milliseconds; unset: no time limit. On wasm32 the time is read
+    /// from `clock`, which the wasm package fills in.
+    pub max_time_ms: Option<u64>,
+    /// The compiled-size limit of one regex, in bytes.
+    pub max_regex_bytes: usize,
+    /// The deepest nesting of user function calls.
+    pub max_depth: usize,
+    /// A wall clock in milliseconds for platforms without `std::time::Instant` (wasm32).
+    #[serde(skip)]
+    pub clock: Option<kql_eval::limits::Clock>,
     /// Where events without a `$table`/`Type` field go; unset: the first table the query
     /// reads.
     pub default_table: Option<String>,
@@ -36,11 +48,17 @@ pub struct EvaluateOptions {
 
 impl Default for EvaluateOptions {
     fn default() -> EvaluateOptions {
+        let limits = kql_eval::EvalOptions::default();
         EvaluateOptions {
             language: LanguageHint::Auto,
             profile: None,
             now: None,
-            max_rows: kql_eval::EvalOptions::default().max_rows,
+            max_rows: limits.max_rows,
+            max_memory_bytes: limits.max_memory_bytes,
+            max_time_ms: limits.max_time_ms,
+            max_regex_bytes: limits.max_regex_bytes,
+            max_depth: limits.max_depth,
+            clock: None,
             default_table: None,
             sigma: sigma::EvaluateOptions::default(),
         }
@@ -144,6 +162,22 @@ impl Workspace {
         Ok(names.iter().map(|name| self.input(name)).collect())
     }
 
+    /// Loads more events, appending their rows to the tables loaded before (whose columns
+    /// and types they follow) or making new tables; rows without a table go to
+    /// `default_table`. Large event sets load in chunks this way (each chunk whole JSON
+    /// values, e.g. whole NDJSON lines). Returns the tables that got rows, with their row
+    /// counts after appending. On malformed events nothing is appended.
+    pub fn append_events(
+        &mut self,
+        events_text: &str,
+        default_table: &str,
+    ) -> Result<Vec<InputTable>, String> {
+        let names =
+            events::append_events(events_text, &self.schema, default_table, &mut self.tables)
+                .map_err(|e| e.message)?;
+        Ok(names.iter().map(|name| self.input(name)).collect())
+    }
+
     /// Drops every loaded table.
     pub fn clear(&mut self) {
         self.tables.clear();
@@ -222,9 +256,15 @@ impl Workspace {
         let eval_options = kql_eval::EvalOptions {
             now,
             max_rows: options.max_rows,
+            max_memory_bytes: options.max_memory_bytes,
+            max_time_ms: options.max_time_ms,
+            clock: options.clock,
+            max_regex_bytes: options.max_regex_bytes,
+            max_depth: options.max_depth,
         };
-        let started = Stopwatch::start();
-        let outcome = kql_eval::evaluate_inputs(&query.parsed.query, &self.tables, &eval_options);
+        let started = Stopwatch::start(options.clock);
+        let outcome =
+            kql_eval::evaluate_inputs(&query.parsed.query, &self.tables, &eval_options);
         result.elapsed_ms = started.elapsed_ms();
         match outcome {
             Ok(evaluation) => {
@@ -315,7 +355,8 @@ fn evaluate_kql(
 
 /// The tables the query reads, in the order it first names them: the schema's tables it
 /// names anywhere, then other names that start a pipeline and are not `let` names (a
-/// custom table such as `T | where ...`).
+/// custom table such as `T | where ...`) and the tables that stand for outside data
+/// (watchlist aliases, `externaldata` URLs, `table("T")`...).
 fn tables_read(query: &kql::ast::Query, schema: &Schema) -> Vec<String> {
     let lets: Vec<&str> = query
         .statements
@@ -334,6 +375,24 @@ fn tables_read(query: &kql::ast::Query, schema: &Schema) -> Vec<String> {
             known.push(ident.name.clone());
         }
         ExprKind::Name(_) => {}
+        // Outside data read from supplied tables (`kql::eval::external`).
+        ExprKind::Call { .. } | ExprKind::Member { .. } => {
+            if let Some(reference) = kql_eval::external::reference(expr) {
+                let name = reference.table_name().to_string();
+                if !other.contains(&name) {
+                    other.push(name);
+                }
+            }
+        }
+        ExprKind::Source(op) => {
+            if let OperatorKind::Externaldata { uris, .. } = &op.kind {
+                for url in kql_eval::external::externaldata_urls(uris) {
+                    if !other.contains(&url) {
+                        other.push(url);
+                    }
+                }
+            }
+        }
         ExprKind::Pipeline { source, .. } => {
             if let ExprKind::Name(ident) = &source.kind {
                 let name = &ident.name;
@@ -363,26 +422,204 @@ fn clock_now() -> i64 {
     }
 }
 
-/// Wall time where the platform has a clock; wasm32 has none (`Instant` panics there),
-/// so the JavaScript side times its calls itself.
-struct Stopwatch(#[cfg(not(target_arch = "wasm32"))] std::time::Instant);
+/// Wall time: on the caller's clock when given, else `Instant` where the platform has it;
+/// wasm32 has none (`Instant` panics there), so without a clock it reads 0.
+enum Stopwatch {
+    Clock(kql_eval::limits::Clock, f64),
+    #[cfg(not(target_arch = "wasm32"))]
+    Instant(std::time::Instant),
+    #[cfg(target_arch = "wasm32")]
+    None,
+}
 
 impl Stopwatch {
-    fn start() -> Stopwatch {
-        Stopwatch(
+    fn start(clock: Option<kql_eval::limits::Clock>) -> Stopwatch {
+        match clock {
+            Some(clock) => Stopwatch::Clock(clock, clock()),
             #[cfg(not(target_arch = "wasm32"))]
-            std::time::Instant::now(),
-        )
+            None => Stopwatch::Instant(std::time::Instant::now()),
+            #[cfg(target_arch = "wasm32")]
+            None => Stopwatch::None,
+        }
     }
 
     fn elapsed_ms(&self) -> f64 {
-        #[cfg(not(target_arch = "wasm32"))]
-        {
-            self.0.elapsed().as_secs_f64() * 1000.0
+        match self {
+            Stopwatch::Clock(clock, started) => clock() - started,
+            #[cfg(not(target_arch = "wasm32"))]
+            Stopwatch::Instant(started) => started.elapsed().as_secs_f64() * 1000.0,
+            #[cfg(target_arch = "wasm32")]
+            Stopwatch::None => 0.0,
         }
-        #[cfg(target_arch = "wasm32")]
-        {
-            0.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kql(evaluation: Evaluation) -> KqlEvaluation {
+        match evaluation {
+            Evaluation::Kql(kql) => kql,
+            Evaluation::Sigma(_) => panic!("expected a KQL evaluation"),
         }
+    }
+
+    /// Many rows sharing few interned names, so the leading `where` answers string tests
+    /// from its per-value memo: every operator must still count what a row-by-row test
+    /// would, including nulls, negations and mixed case.
+    #[test]
+    fn leading_where_over_interned_values_matches_row_by_row_counts() {
+        let names = ["msiexec.exe", "MsiExec.EXE", "cmd.exe", "svchost.exe"];
+        let mut events = String::new();
+        for i in 0..4000 {
+            match names.get(i % 5) {
+                Some(name) => events.push_str(&format!(
+                    "{{\"FileName\": \"{name}\", \"CommandLine\": \"{name} /y {i}\", \"N\": {i}}}\n"
+                )),
+                None => events.push_str(&format!("{{\"N\": {i}}}\n")),
+            }
+        }
+        let mut workspace = Workspace::new(Some(Profile::None));
+        workspace.load_events(&events, "T").unwrap();
+        let count = |workspace: &mut Workspace, query: &str| -> serde_json::Value {
+            let result = kql(workspace.evaluate(query, &EvaluateOptions::default()));
+            assert_eq!(result.error, None, "{query}");
+            result.rows[0][0].clone()
+        };
+        let cases = [
+            ("T | where FileName =~ 'MSIEXEC.exe' | count", 1600),
+            ("T | where FileName !~ 'msiexec.exe' | count", 2400),
+            ("T | where FileName == 'msiexec.exe' | count", 800),
+            ("T | where FileName in~ ('CMD.EXE', 'svchost.exe') | count", 1600),
+            ("T | where FileName !in~ ('CMD.EXE', 'svchost.exe') | count", 2400),
+            ("T | where CommandLine has_any ('/y', '/z') | count", 3200),
+            ("T | where FileName matches regex '^[Mm]si' | count", 1600),
+            ("T | where isnull(FileName) or FileName startswith 'svc' | count", 1600),
+            ("T | where FileName endswith '.exe' and N > 1999 | count", 1600),
+            ("T | where FileName =~ 'msiexec.exe' | where N < 100 | count", 40),
+        ];
+        for (query, expected) in cases {
+            assert_eq!(count(&mut workspace, query), serde_json::json!(expected), "{query}");
+        }
+        // The stage counts follow each fused `where`.
+        let result = kql(workspace.evaluate(
+            "T | where FileName =~ 'msiexec.exe' | where N < 100 | count",
+            &EvaluateOptions::default(),
+        ));
+        let counts: Vec<(usize, usize)> =
+            result.stages.iter().map(|s| (s.rows_in, s.rows_out)).collect();
+        assert_eq!(counts[..2], [(4000, 1600), (1600, 40)]);
+    }
+
+    #[test]
+    fn append_events_adds_rows_to_loaded_tables() {
+        let mut workspace = Workspace::new(Some(Profile::None));
+        let loaded = workspace
+            .load_events(
+                "{\"Host\": \"a\", \"N\": 1}\n{\"Host\": \"b\", \"N\": 2}\n",
+                "T",
+            )
+            .unwrap();
+        assert_eq!(loaded.first().map(|t| t.rows), Some(2));
+        // A later chunk: a new column, a row for another table, N as a string (converted
+        // to the long the first chunk inferred).
+        let appended = workspace
+            .append_events(
+                "{\"Host\": \"c\", \"N\": \"3\", \"Extra\": true}\n{\"$table\": \"U\", \"x\": 1}\n",
+                "T",
+            )
+            .unwrap();
+        let counts: Vec<(String, usize)> =
+            appended.into_iter().map(|t| (t.table, t.rows)).collect();
+        assert_eq!(counts, vec![("T".to_string(), 3), ("U".to_string(), 1)]);
+        let result = kql(workspace.evaluate(
+            "T | summarize total = sum(N), extras = countif(Extra)",
+            &EvaluateOptions::default(),
+        ));
+        assert_eq!(result.error, None);
+        assert_eq!(result.rows, vec![vec![Json::from(6), Json::from(1)]]);
+        let result = kql(workspace.evaluate("T | project Extra", &EvaluateOptions::default()));
+        assert_eq!(result.types, vec!["bool"]);
+        assert_eq!(
+            result.rows,
+            vec![vec![Json::Null], vec![Json::Null], vec![Json::Bool(true)]]
+        );
+    }
+
+    #[test]
+    fn append_events_on_an_empty_workspace_loads() {
+        let mut workspace = Workspace::new(None);
+        let appended = workspace.append_events("[{\"a\": 1}]", "T").unwrap();
+        assert_eq!(appended.first().map(|t| t.rows), Some(1));
+        let error = workspace.append_events("{\"a\": ", "T").unwrap_err();
+        assert!(error.starts_with("events are not JSON"), "{error}");
+        assert_eq!(workspace.input("T").rows, 1);
+    }
+
+    #[test]
+    fn limits_pass_through_evaluate_options() {
+        let options = EvaluateOptions {
+            max_rows: 100,
+            ..EvaluateOptions::default()
+        };
+        let result = kql(evaluate("range x from 1 to 1000 step 1", "", &options));
+        let error = result.error.unwrap_or_default();
+        assert!(
+            error.starts_with("row limit reached: range would produce 1000 rows"),
+            "{error}"
+        );
+        let options = EvaluateOptions {
+            max_depth: 3,
+            max_memory_bytes: 1 << 30,
+            max_regex_bytes: 1 << 20,
+            max_time_ms: Some(60_000),
+            ..EvaluateOptions::default()
+        };
+        let query = "let f = (n: long) { f(n) }; print f(1)";
+        let error = kql(evaluate(query, "", &options)).error.unwrap_or_default();
+        assert!(
+            error.starts_with("recursion limit reached: more than 3"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn one_shot_events_go_to_the_watchlist_the_query_reads() {
+        let events = "{\"SearchKey\": \"host1\"}\n{\"SearchKey\": \"host2\"}\n";
+        let result = kql(evaluate(
+            "_GetWatchlist('HighValueAssets') | count",
+            events,
+            &EvaluateOptions::default(),
+        ));
+        assert_eq!(result.error, None, "{:?}", result.diagnostics);
+        assert_eq!(result.rows, vec![vec![Json::from(2)]]);
+        let result = kql(evaluate(
+            "externaldata(SearchKey: string) ['https://example.com/hosts.csv'] | count",
+            events,
+            &EvaluateOptions::default(),
+        ));
+        assert_eq!(result.error, None, "{:?}", result.diagnostics);
+        assert_eq!(result.rows, vec![vec![Json::from(2)]]);
+        let tables = r#"{"tables": {"Hosts": [{"Name": "a"}, {"Name": "b"}, {"Name": "c"}]}}"#;
+        for query in [
+            "table('Hosts') | count",
+            "database('Security').Hosts | count",
+            "cluster('https://c.kusto.windows.net').database('Security').Hosts | count",
+        ] {
+            let result = kql(evaluate(query, tables, &EvaluateOptions::default()));
+            assert_eq!(result.error, None, "{query}: {:?}", result.diagnostics);
+            assert_eq!(result.rows, vec![vec![Json::from(3)]], "{query}");
+        }
+        let result = kql(evaluate(
+            "database('Security').Other | count",
+            tables,
+            &EvaluateOptions::default(),
+        ));
+        let error = result.error.unwrap_or_default();
+        assert!(
+            error.starts_with("not available offline: database(\"Security\").Other"),
+            "{error}"
+        );
     }
 }

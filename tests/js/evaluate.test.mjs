@@ -41,7 +41,28 @@ describe("evaluate() on KQL", () => {
 
   test("limits stop runaway queries with a clear error", () => {
     const result = evaluate("range x from 1 to 1000000000000 step 1", [], { maxRows: 10000 });
-    assert.match(result.error, /row limit/);
+    assert.match(result.error, /^row limit reached: range would produce 1000000000000 rows.*raise maxRows/);
+    const join = "range i from 1 to 300 step 1 | extend k = 1 | join kind=inner (range j from 1 to 300 step 1 | extend k = 1) on k";
+    assert.match(evaluate(join, [], { maxMemoryBytes: 100000 }).error, /^memory limit reached: the join would hold about .*raise maxMemoryBytes/);
+    assert.equal(evaluate(join + " | count", []).error, null);
+    // The time limit runs on Date.now() (wasm32 has no clock of its own).
+    const slow = evaluate("range x from 1 to 3000000 step 1 | summarize count()", [], { maxRows: 5000000, maxTimeMs: 0 });
+    assert.match(slow.error, /^time limit reached: .*raise maxTimeMs/);
+    assert.match(evaluate('print extract(@"(\\w{1000}){50}", 1, "a")', []).error, /^regex size limit reached/);
+    assert.match(evaluate("let f = (n: long) { f(n) }; print f(1)", [], { maxDepth: 5 }).error, /^recursion limit reached: more than 5/);
+  });
+
+  test("now defaults to the current time in wasm", () => {
+    const result = evaluate("print now()", []);
+    const now = Date.parse(result.rows[0][0]);
+    assert.ok(Math.abs(now - Date.now()) < 60_000, result.rows[0][0]);
+  });
+
+  test("watchlists and externaldata read tables supplied with the events", () => {
+    const events = { tables: { HighValueAssets: [{ SearchKey: "host1" }], "https://example.com/iocs.csv": [{ Ip: "10.0.0.1" }] } };
+    assert.deepEqual(evaluate("_GetWatchlist('HighValueAssets') | project SearchKey", events).rows, [["host1"]]);
+    assert.deepEqual(evaluate("externaldata(Ip: string) ['https://example.com/iocs.csv']", events).rows, [["10.0.0.1"]]);
+    assert.match(evaluate("_GetWatchlist('Other')", events).error, /^not available offline: _GetWatchlist\('Other'\) \(supply a table named `Other`/);
   });
 
   test("bad events are an error, not an exception", () => {
@@ -87,6 +108,27 @@ describe("Workspace", () => {
     assert.throws(() => workspace.loadEvents("{oops"), /not JSON/);
     workspace.clear();
     assert.equal(workspace.evaluate("DeviceProcessEvents | count").rows[0][0], 0);
+    workspace.free();
+  });
+
+  test("appendEvents loads large event sets in chunks of whole lines", () => {
+    const workspace = new Workspace({ profile: "defender" });
+    const lines = [];
+    for (let i = 0; i < 1000; i++) {
+      lines.push(JSON.stringify({ Timestamp: "2025-01-01T10:00:00Z", FileName: i % 10 === 0 ? "msiexec.exe" : "cmd.exe", ProcessId: i }));
+    }
+    let last = null;
+    for (let start = 0; start < lines.length; start += 300) {
+      last = workspace.appendEvents(lines.slice(start, start + 300).join("\n") + "\n", "DeviceProcessEvents");
+    }
+    assert.deepEqual(last.map((t) => [t.table, t.rows, t.known]), [["DeviceProcessEvents", 1000, true]]);
+    const result = workspace.evaluate('DeviceProcessEvents | where FileName == "msiexec.exe" | summarize n = count(), total = sum(ProcessId)');
+    assert.equal(result.error, null);
+    assert.deepEqual(result.rows, [[100, 49500]]);
+    // Another table, routed by `$table`; a malformed chunk throws and appends nothing.
+    workspace.appendEvents('{"$table": "Custom", "x": 1}\n', "DeviceProcessEvents");
+    assert.throws(() => workspace.appendEvents('{"FileName": "a.exe"}\n{oops\n', "DeviceProcessEvents"), /not JSON/);
+    assert.deepEqual(workspace.evaluate("union DeviceProcessEvents, Custom | count").rows, [[1001]]);
     workspace.free();
   });
 });

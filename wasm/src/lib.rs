@@ -115,8 +115,16 @@ export interface EvaluateOptions {
   profile?: "sentinel" | "defender" | "none" | null;
   /** `now()` and `ago()` count from here (ISO-8601); defaults to the current time. */
   now?: string | null;
-  /** Stop past this many rows in any intermediate table (default 1,000,000). */
+  /** Stop past this many rows in any intermediate table (default 1,000,000); checked before a `range`, `join`, `mv-expand` or `make-series` makes its rows. */
   maxRows?: number;
+  /** Stop when an intermediate table would hold more than about this many bytes (default 1 GiB in WebAssembly). */
+  maxMemoryBytes?: number;
+  /** Stop after this many milliseconds of evaluation (default: no limit); measured with `Date.now()`. */
+  maxTimeMs?: number | null;
+  /** The compiled-size limit of one regex in bytes (default 1 MiB). */
+  maxRegexBytes?: number;
+  /** The deepest nesting of user function calls (default 64). */
+  maxDepth?: number;
   /** Where events without `$table`/`Type` go; defaults to the first table the query reads. */
   defaultTable?: string | null;
 }
@@ -179,6 +187,13 @@ export class Workspace {
   constructor(opts?: WorkspaceOptions | null);
   /** Loads events, replacing the tables they name; rows without `$table`/`Type` go to `defaultTable` (default `events`). Throws on malformed events. */
   loadEvents(events: string | object[] | object, defaultTable?: string | null): { table: string; rows: number; known: boolean }[];
+  /**
+   * Loads more events, appending their rows to the tables loaded before (their columns and
+   * types stay; new columns are added) or making new tables. For event sets too large for one
+   * string: pass chunks of whole NDJSON lines. Returns the tables that got rows with their row
+   * counts after appending. Throws on malformed events, appending nothing from that chunk.
+   */
+  appendEvents(events: string | object[] | object, defaultTable?: string | null): { table: string; rows: number; known: boolean }[];
   /** Evaluates a rule on the loaded tables. */
   evaluate(text: string, opts?: EvaluateOptions | null): KqlEvaluation | SigmaEvaluation;
   /** Drops every loaded table. */
@@ -291,7 +306,14 @@ fn evaluate_options(opts: Option<js_sys::Object>) -> Result<rulelab::EvaluateOpt
         // wasm32 has no clock of its own.
         options.now = js_sys::Date::new_0().to_iso_string().as_string();
     }
+    // The clock for `maxTimeMs` and `elapsed_ms` (`Instant` panics on wasm32).
+    options.clock = Some(clock_ms);
     Ok(options)
+}
+
+/// JavaScript's wall clock in milliseconds.
+fn clock_ms() -> f64 {
+    js_sys::Date::now()
 }
 
 /// Tables loaded once and queried many times.
@@ -333,6 +355,21 @@ impl Workspace {
             .load_events(&events, &table)
             .map_err(|m| error(&m))?;
         to_js(&loaded)
+    }
+
+    #[wasm_bindgen(js_name = appendEvents)]
+    pub fn append_events(
+        &mut self,
+        events: JsValue,
+        default_table: Option<String>,
+    ) -> Result<JsValue, JsValue> {
+        let events = events_text(events)?;
+        let table = default_table.unwrap_or_else(|| "events".to_string());
+        let appended = self
+            .inner
+            .append_events(&events, &table)
+            .map_err(|m| error(&m))?;
+        to_js(&appended)
     }
 
     pub fn evaluate(

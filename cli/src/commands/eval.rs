@@ -47,6 +47,14 @@ pub struct EvalArgs {
     /// Stop a KQL evaluation past this many rows in any intermediate table.
     #[arg(long, value_name = "N", default_value_t = 1_000_000)]
     pub max_rows: usize,
+    /// Stop a KQL evaluation when an intermediate table would hold more than about this
+    /// much memory: bytes, or with a unit (512MB, 2GiB). Default 2GiB.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_memory: Option<usize>,
+    /// Stop a KQL evaluation after this long: seconds, or with a unit (500ms, 30s, 2m).
+    /// Default: no limit.
+    #[arg(long, value_name = "DURATION", value_parser = parse_timeout)]
+    pub timeout: Option<u64>,
     #[arg(long, value_enum, default_value_t = Format::Json)]
     pub format: Format,
     /// The time `ago()` counts from, for KQL rules (RFC 3339).
@@ -64,6 +72,61 @@ pub struct EvalArgs {
     /// Print only the summary on stderr, not the rule files' diagnostics.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// `--max-memory`: bytes, or a number with a unit (`KB`/`MB`/`GB` are 1000s, `KiB`/`MiB`/
+/// `GiB` 1024s; case-insensitive).
+fn parse_size(text: &str) -> Result<usize, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: f64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size (e.g. 512MB, 2GiB)"))?;
+    let scale: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "k" | "kb" => 1e3,
+        "m" | "mb" => 1e6,
+        "g" | "gb" => 1e9,
+        "kib" => 1024.0,
+        "mib" => 1024.0 * 1024.0,
+        "gib" => 1024.0 * 1024.0 * 1024.0,
+        other => {
+            return Err(format!(
+                "unknown size unit `{other}` (use B, KB, MB, GB, KiB, MiB or GiB)"
+            ))
+        }
+    };
+    let bytes = number * scale;
+    if !(bytes >= 1.0 && bytes < usize::MAX as f64) {
+        return Err(format!("`{text}` is not a usable size"));
+    }
+    Ok(bytes as usize)
+}
+
+/// `--timeout`: milliseconds from seconds, or a number with a unit (`ms`, `s`, `m`).
+fn parse_timeout(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: f64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration (e.g. 500ms, 30s, 2m)"))?;
+    let scale = match unit.trim() {
+        "ms" => 1.0,
+        "" | "s" => 1000.0,
+        "m" | "min" => 60_000.0,
+        other => return Err(format!("unknown duration unit `{other}` (use ms, s or m)")),
+    };
+    let ms = number * scale;
+    if !(0.0..=u64::MAX as f64).contains(&ms) {
+        return Err(format!("`{text}` is not a usable duration"));
+    }
+    Ok(ms as u64)
 }
 
 pub fn run(args: &EvalArgs) -> Outcome {
@@ -479,5 +542,28 @@ impl Table {
             )?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{parse_size, parse_timeout};
+
+    #[test]
+    fn sizes_take_decimal_and_binary_units() {
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert_eq!(parse_size("512MB"), Ok(512_000_000));
+        assert_eq!(parse_size("2GiB"), Ok(2 << 30));
+        assert_eq!(parse_size("1.5kib"), Ok(1536));
+        assert!(parse_size("2 parsecs").is_err());
+        assert!(parse_size("0").is_err());
+    }
+
+    #[test]
+    fn timeouts_default_to_seconds() {
+        assert_eq!(parse_timeout("30"), Ok(30_000));
+        assert_eq!(parse_timeout("500ms"), Ok(500));
+        assert_eq!(parse_timeout("2m"), Ok(120_000));
+        assert!(parse_timeout("soon").is_err());
     }
 }

@@ -106,6 +106,10 @@ pub fn options(args: &EvalArgs) -> Result<EvaluateOptions, String> {
         profile,
         now: args.now.clone(),
         max_rows: args.max_rows,
+        max_memory_bytes: args
+            .max_memory
+            .unwrap_or(EvaluateOptions::default().max_memory_bytes),
+        max_time_ms: args.timeout,
         ..EvaluateOptions::default()
     })
 }

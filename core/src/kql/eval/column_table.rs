@@ -139,6 +139,45 @@ impl ColumnTable {
         table
     }
 
+    /// Adds the rows of another column table after the existing ones (a later chunk of
+    /// events); its new columns are added at the end, null for the earlier rows.
+    pub fn append_columns(&mut self, more: ColumnTable) {
+        let old_len = self.len;
+        let new_len = old_len + more.len;
+        for (column, data) in more.columns.into_iter().zip(more.data) {
+            let position = match self.column_index(&column.name) {
+                Some(i) => {
+                    if let Some(existing) = self.columns.get_mut(i) {
+                        existing.ty = existing.ty.or(column.ty);
+                    }
+                    i
+                }
+                None => {
+                    self.columns.push(column);
+                    self.data.push(ColumnData::Null);
+                    self.columns.len() - 1
+                }
+            };
+            let (ColumnData::Values(values), Some(target)) = (data, self.data.get_mut(position))
+            else {
+                continue;
+            };
+            if let ColumnData::Null = target {
+                *target = ColumnData::Values(vec![Value::Null; old_len]);
+            }
+            if let ColumnData::Values(existing) = target {
+                existing.resize(old_len, Value::Null);
+                existing.extend(values);
+            }
+        }
+        self.len = new_len;
+        for column in &mut self.data {
+            if let ColumnData::Values(values) = column {
+                values.resize(new_len, Value::Null);
+            }
+        }
+    }
+
     /// Adds the rows of `more` after the existing ones; its new columns are added at the
     /// end (null for the earlier rows), and a column's type stays the first one known.
     pub fn append(&mut self, more: Table) {

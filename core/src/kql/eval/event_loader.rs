@@ -247,6 +247,12 @@ impl TableBuilder {
                     .collect()
             })
             .unwrap_or_default();
+        TableBuilder::with_columns(columns)
+    }
+
+    /// A builder whose columns are fixed in advance (typed by the schema, or by the chunks
+    /// loaded before); new columns are inferred from their values.
+    fn with_columns(columns: Vec<Column>) -> TableBuilder {
         TableBuilder {
             index: columns
                 .iter()
@@ -399,15 +405,20 @@ fn fill_twins(data: &mut [Vec<Value>], a: usize, b: usize, rows: usize) {
 struct Sink<'s> {
     schema: &'s Schema,
     default_table: &'s str,
+    /// Tables loaded before, whose columns and types new rows follow (appending).
+    existing: Option<&'s HashMap<String, ColumnTable>>,
     tables: BTreeMap<String, TableBuilder>,
 }
 
 impl Sink<'_> {
     fn builder(&mut self, name: &str) -> &mut TableBuilder {
-        let schema = self.schema;
-        self.tables
-            .entry(name.to_string())
-            .or_insert_with(|| TableBuilder::new(name, schema))
+        let (schema, existing) = (self.schema, self.existing);
+        self.tables.entry(name.to_string()).or_insert_with(|| {
+            match existing.and_then(|tables| tables.get(name)) {
+                Some(table) => TableBuilder::with_columns(table.columns().to_vec()),
+                None => TableBuilder::new(name, schema),
+            }
+        })
     }
 
     /// Routes a row by `$table` (dropped) or `Type` (kept), else to `table`.
@@ -588,9 +599,32 @@ pub fn load_columns(
     schema: &Schema,
     default_table: &str,
 ) -> Result<HashMap<String, ColumnTable>, EventsError> {
+    load_into(text, schema, default_table, None)
+}
+
+/// Reads more events for tables loaded before: rows of a table in `existing` keep its
+/// columns and their types (values convert to them, as ingestion into an existing table
+/// does); columns it lacks are added and inferred from the new rows. Returns only the new
+/// rows, with each table's columns (the existing ones first).
+pub fn load_more(
+    text: &str,
+    schema: &Schema,
+    default_table: &str,
+    existing: &HashMap<String, ColumnTable>,
+) -> Result<HashMap<String, ColumnTable>, EventsError> {
+    load_into(text, schema, default_table, Some(existing))
+}
+
+fn load_into(
+    text: &str,
+    schema: &Schema,
+    default_table: &str,
+    existing: Option<&HashMap<String, ColumnTable>>,
+) -> Result<HashMap<String, ColumnTable>, EventsError> {
     let mut sink = Sink {
         schema,
         default_table,
+        existing,
         tables: BTreeMap::new(),
     };
     // Top-level values are found first as raw slices (cheap, linear), then each is read

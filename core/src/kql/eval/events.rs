@@ -138,6 +138,28 @@ pub fn load_event_columns(
     super::event_loader::load_columns(text, schema, default_table)
 }
 
+/// Reads more events into tables loaded before (see `event_loader::load_more`) and appends
+/// their rows; returns the names of the tables that got rows.
+pub fn append_events(
+    text: &str,
+    schema: &Schema,
+    default_table: &str,
+    tables: &mut HashMap<String, super::ColumnTable>,
+) -> Result<Vec<String>, EventsError> {
+    let loaded = super::event_loader::load_more(text, schema, default_table, tables)?;
+    let mut names: Vec<String> = loaded.keys().cloned().collect();
+    names.sort();
+    for (name, more) in loaded {
+        match tables.get_mut(&name) {
+            Some(table) => table.append_columns(more),
+            None => {
+                tables.insert(name, more);
+            }
+        }
+    }
+    Ok(names)
+}
+
 /// An empty table with the schema's columns, for tables the query reads but the events
 /// do not mention.
 pub fn empty_table(name: &str, schema: &Schema) -> Option<Table> {

@@ -13,7 +13,9 @@ mod compiled;
 mod event_loader;
 pub mod events;
 mod expr;
+pub mod external;
 pub mod functions;
+pub mod limits;
 pub mod literal;
 mod operators;
 mod plugins;
@@ -30,20 +32,46 @@ pub use column_table::ColumnTable;
 use compiled::ColumnRow;
 pub use table::{Column, Table};
 
-/// How an evaluation runs.
+/// How an evaluation runs, and the limits that stop a runaway query (see `limits.rs`).
 #[derive(Clone, Debug)]
 pub struct EvalOptions {
     /// `now()` and `ago()` are measured from here (ticks since the Unix epoch).
     pub now: i64,
     /// Evaluation stops with an error past this many rows in any intermediate table.
     pub max_rows: usize,
+    /// Evaluation stops with an error when any intermediate table would hold more than
+    /// about this many bytes (an estimate from the row count and sampled values).
+    pub max_memory_bytes: usize,
+    /// Evaluation stops with an error after this many milliseconds of wall time; `None`:
+    /// no limit. Measured on `clock` when given, else on `std::time::Instant` (on wasm32,
+    /// which has no clock of its own, only with `clock`).
+    pub max_time_ms: Option<u64>,
+    /// The wall clock in milliseconds, for platforms without `Instant` (wasm32).
+    pub clock: Option<limits::Clock>,
+    /// The compiled-size limit of one regex, in bytes.
+    pub max_regex_bytes: usize,
+    /// The deepest nesting of user function calls (a function calling itself ends here).
+    pub max_depth: usize,
 }
+
+/// The default memory limit: 2 GiB natively, 1 GiB in WebAssembly (whose memory is at
+/// most 4 GiB, tables loaded from events included).
+pub const DEFAULT_MAX_MEMORY_BYTES: usize = if cfg!(target_arch = "wasm32") {
+    1 << 30
+} else {
+    2 << 30
+};
 
 impl Default for EvalOptions {
     fn default() -> EvalOptions {
         EvalOptions {
             now: 0,
             max_rows: 1_000_000,
+            max_memory_bytes: DEFAULT_MAX_MEMORY_BYTES,
+            max_time_ms: None,
+            clock: None,
+            max_regex_bytes: limits::DEFAULT_MAX_REGEX_BYTES,
+            max_depth: 64,
         }
     }
 }
@@ -110,9 +138,11 @@ pub fn evaluate_inputs(
     inputs: &HashMap<String, ColumnTable>,
     options: &EvalOptions,
 ) -> std::result::Result<Evaluation, EvalError> {
+    let _regex_limit = limits::set_max_regex_bytes(options.max_regex_bytes);
     let mut evaluator = Evaluator {
         inputs,
         options,
+        budget: limits::Budget::start(options),
         scopes: vec![HashMap::new()],
         stages: Vec::new(),
         row_index: None,
@@ -131,6 +161,8 @@ pub fn evaluate_inputs(
 struct Evaluator<'a> {
     inputs: &'a HashMap<String, ColumnTable>,
     options: &'a EvalOptions,
+    /// The limits' running state: the start time, the call depth.
+    budget: limits::Budget,
     scopes: Vec<HashMap<String, Binding>>,
     stages: Vec<Stage>,
     /// The row an order-aware operator (`extend`, `project`) is at, for window functions.
@@ -205,6 +237,11 @@ impl Evaluator<'_> {
                 Some(_) => false,
                 None => self.inputs.contains_key(&ident.name),
             },
+            ExprKind::Call { .. } | ExprKind::Member { .. }
+                if self.outside_reference(expr).is_some() =>
+            {
+                true
+            }
             ExprKind::Call { callee, .. } => match callee.as_name() {
                 Some(ident) if ident.name == "materialize" => true,
                 Some(ident) => {
@@ -231,6 +268,10 @@ impl Evaluator<'_> {
 
     /// Evaluates a tabular expression.
     fn table(&mut self, expr: &Expr) -> Result<Table> {
+        // `_GetWatchlist('a')`, `table("T")`, `database("db").T`...: supplied tables.
+        if let Some(reference) = self.outside_reference(expr) {
+            return self.supplied_table(&reference);
+        }
         match &expr.kind {
             ExprKind::Paren(inner) => self.table(inner),
             ExprKind::Name(ident) => match self.lookup(&ident.name) {
@@ -285,13 +326,13 @@ impl Evaluator<'_> {
                                     return Err(EvalError::new("internal: expected `where`"));
                                 };
                                 let output = self.filter(predicate, &input.to_table())?;
-                                self.check_rows(&output)?;
+                                self.check_table(&output)?;
                                 self.record_stage(first, input.len(), output.rows.len());
                                 (output, operators.get(1..).unwrap_or_default())
                             } else {
                                 let predicates: Vec<&Expr> = run.iter().map(|(_, p)| *p).collect();
                                 let (output, passed) = self.filter_input(&predicates, input)?;
-                                self.check_rows(&output)?;
+                                self.check_table(&output)?;
                                 let mut rows_in = input.len();
                                 for ((op, _), rows_out) in run.iter().zip(passed) {
                                     self.record_stage(op, rows_in, rows_out);
@@ -304,7 +345,7 @@ impl Evaluator<'_> {
                             let header = input.header();
                             let rows = (0..input.len()).map(|row| ColumnRow { table: input, row });
                             let output = self.summarize_rows(aggregates, by, &header, rows)?;
-                            self.check_rows(&output)?;
+                            self.check_table(&output)?;
                             self.record_stage(first, input.len(), output.rows.len());
                             (output, operators.get(1..).unwrap_or_default())
                         }
@@ -398,9 +439,11 @@ impl Evaluator<'_> {
             };
             scope.insert(parameter.name.name.clone(), binding);
         }
+        self.enter_call()?;
         self.scopes.push(scope);
         let result = self.function_body(def);
         self.scopes.pop();
+        self.leave_call();
         result
     }
 
@@ -425,16 +468,6 @@ impl Evaluator<'_> {
     fn constant(&mut self, expr: &Expr) -> Result<crate::value::Value> {
         let empty = Table::default();
         self.scalar(expr, &empty, &[])
-    }
-
-    fn check_rows(&self, table: &Table) -> Result<()> {
-        if table.rows.len() > self.options.max_rows {
-            return Err(EvalError::new(format!(
-                "row limit reached: more than {} rows (raise max_rows to allow more)",
-                self.options.max_rows
-            )));
-        }
-        Ok(())
     }
 }
 

@@ -134,12 +134,9 @@ pub fn is_empty_value(value: &Value) -> bool {
     }
 }
 
-/// Compiles a regex (RE2 syntax, linear time) with a size limit.
+/// Compiles a regex (RE2 syntax, linear time) within the evaluation's size limit.
 pub fn regex(pattern: &str) -> Result<regex::Regex> {
-    regex::RegexBuilder::new(pattern)
-        .size_limit(1 << 20)
-        .build()
-        .map_err(|e| EvalError::new(format!("invalid regex `{pattern}`: {e}")))
+    super::limits::build_regex(pattern)
 }
 
 /// The i-th argument, or null.

@@ -384,7 +384,7 @@ impl Evaluator<'_> {
             let t = end(row.get(target_index).cloned().unwrap_or(Value::Null));
             ends.push((s, t));
         }
-        self.check_rows(&nodes)?;
+        self.check_table(&nodes)?;
         Ok(Graph {
             nodes,
             id_column,
@@ -626,7 +626,7 @@ impl Evaluator<'_> {
             match shortest {
                 None => {
                     out.rows.push(row);
-                    self.check_rows(&out)?;
+                    self.check_table(&out)?;
                 }
                 Some(all) => match best.get_mut(&pair) {
                     Some((shortest_length, rows)) => {
@@ -647,7 +647,7 @@ impl Evaluator<'_> {
         for pair in pairs {
             if let Some((_, rows)) = best.remove(&pair) {
                 out.rows.extend(rows);
-                self.check_rows(&out)?;
+                self.check_table(&out)?;
             }
         }
         out.infer_types();

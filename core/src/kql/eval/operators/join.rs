@@ -101,6 +101,7 @@ impl Evaluator<'_> {
         } else {
             join_keys(on, &left, &right)?
         };
+        let left_row_bytes = super::super::limits::row_bytes(&left);
         let Table {
             columns: left_columns,
             rows: mut left_rows,
@@ -183,6 +184,7 @@ impl Evaluator<'_> {
             });
         }
         let (left_width, right_width) = (left_columns.len(), right.columns.len());
+        self.reserve_join(&kind, &left_rows, left_row_bytes, &right, &pairs, &index)?;
         let mut rows = Vec::new();
         let mut right_matched = vec![false; right.rows.len()];
         for row in &left_rows {
@@ -207,6 +209,7 @@ impl Evaluator<'_> {
                         self.options.max_rows
                     )));
                 }
+                self.check_time()?;
             }
         }
         if matches!(kind.as_str(), "rightouter" | "fullouter" | "outer") {
@@ -219,5 +222,49 @@ impl Evaluator<'_> {
             }
         }
         Ok(Table { columns, rows })
+    }
+}
+
+impl Evaluator<'_> {
+    /// Counts the rows a row-producing join will output, before it makes them, so a
+    /// cartesian product (a constant key) stops at once with the row or memory limit.
+    fn reserve_join(
+        &self,
+        kind: &str,
+        left_rows: &[Vec<Value>],
+        left_row_bytes: usize,
+        right: &Table,
+        pairs: &[(usize, usize)],
+        index: &hashbrown::HashMap<Vec<GroupKey>, Vec<usize>>,
+    ) -> Result<()> {
+        let bytes_per_row = left_row_bytes + super::super::limits::row_bytes(right);
+        let bound = (left_rows.len() as u128).saturating_mul(right.rows.len().max(1) as u128)
+            + right.rows.len() as u128;
+        if self.reserve("the join", bound, bytes_per_row).is_ok() {
+            return Ok(());
+        }
+        let keeps_left = matches!(kind, "leftouter" | "fullouter" | "outer");
+        let mut count: u128 = 0;
+        let mut matched_keys = std::collections::HashSet::new();
+        let mut matched_right = 0usize;
+        for row in left_rows {
+            let found =
+                key_of(row, pairs.iter().map(|p| p.0)).and_then(|k| index.get_key_value(&k));
+            match found {
+                Some((key, rows)) => {
+                    count += rows.len() as u128;
+                    if matched_keys.insert(key) {
+                        matched_right += rows.len();
+                    }
+                }
+                None if keeps_left => count += 1,
+                None => {}
+            }
+            self.check_time()?;
+        }
+        if matches!(kind, "rightouter" | "fullouter" | "outer") {
+            count += right.rows.len().saturating_sub(matched_right) as u128;
+        }
+        self.reserve("the join", count, bytes_per_row)
     }
 }

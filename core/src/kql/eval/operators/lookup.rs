@@ -78,7 +78,7 @@ impl Evaluator<'_> {
                 );
                 out.rows.push(values);
             }
-            self.check_rows(&out)?;
+            self.check_table(&out)?;
         }
         Ok(out)
     }

@@ -130,17 +130,22 @@ impl Evaluator<'_> {
         if !compare(&step, &zero_like(&step)).is_some_and(|o| o.is_gt()) {
             return Err(EvalError::new("make-series: the step must be positive"));
         }
+        // Each step is a value in the axis and in every series of every group: checked
+        // before the axis is made, so a tiny step stops at once.
+        let cell_bytes = std::mem::size_of::<serde_json::Value>();
+        let series_width = specs.len() + 1;
+        if let Some(count) = step_ratio(&arithmetic(BinaryOp::Sub, &end, &start), &step)
+            .filter(|n| n.is_finite() && *n > 0.0)
+        {
+            self.reserve_steps(count.ceil() as u128, series_width, cell_bytes)?;
+        }
         let mut steps: Vec<Value> = Vec::new();
         if !start.is_null() {
             let mut current = start.clone();
             while compare(&current, &end).is_some_and(|o| o.is_lt()) {
                 steps.push(current.clone());
-                if steps.len() > self.options.max_rows {
-                    return Err(EvalError::new(format!(
-                        "row limit reached: make-series has more than {} steps (raise max_rows to allow more)",
-                        self.options.max_rows
-                    )));
-                }
+                self.reserve_steps(steps.len() as u128, series_width, cell_bytes)?;
+                self.check_time()?;
                 current = arithmetic(BinaryOp::Add, &current, &step);
             }
         }
@@ -165,12 +170,11 @@ impl Evaluator<'_> {
             let group = match groups.get(&fingerprint) {
                 Some(&g) => g,
                 None => {
-                    if (keys.len() + 1).saturating_mul(steps.len().max(1)) > self.options.max_rows {
-                        return Err(EvalError::new(format!(
-                            "row limit reached: make-series holds more than {} cells (raise max_rows to allow more)",
-                            self.options.max_rows
-                        )));
-                    }
+                    self.reserve_steps(
+                        (keys.len() as u128 + 1) * steps.len().max(1) as u128,
+                        series_width,
+                        cell_bytes,
+                    )?;
                     groups.insert(fingerprint, keys.len());
                     keys.push(key);
                     cells.push(specs.iter().map(|_| vec![None; steps.len()]).collect());
@@ -251,6 +255,17 @@ impl Evaluator<'_> {
         }
         out.infer_types();
         Ok(out)
+    }
+
+    /// Checks `cells` steps over all groups (each a value in `series_width` arrays of
+    /// `cell_bytes` each) against the row limit (one cell counts as a row, as a
+    /// `mv-expand` of the series would make it) and the memory limit.
+    fn reserve_steps(&self, cells: u128, series_width: usize, cell_bytes: usize) -> Result<()> {
+        self.reserve(
+            "make-series",
+            cells,
+            series_width.saturating_mul(cell_bytes),
+        )
     }
 
     /// The value a series sees for a row, and whether the row counts (`*if` forms).

@@ -77,6 +77,7 @@ impl Evaluator<'_> {
                 to,
                 step,
             } => self.range(column, from, to, step)?,
+            OperatorKind::Externaldata { columns, uris, .. } => self.externaldata(columns, uris)?,
             OperatorKind::Union { params, tables } => self.union(
                 params,
                 tables,
@@ -173,7 +174,7 @@ impl Evaluator<'_> {
                 )))
             }
         };
-        self.check_rows(&output)?;
+        self.check_table(&output)?;
         self.record_stage(op, rows_in, output.rows.len());
         Ok(output)
     }

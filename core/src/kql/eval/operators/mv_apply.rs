@@ -52,12 +52,12 @@ impl Evaluator<'_> {
                 }
                 rows.push(out);
             }
-            if rows.len() > self.options.max_rows {
-                return Err(crate::kql::eval::EvalError::new(format!(
-                    "row limit reached: mv-apply produces more than {} rows (raise max_rows to allow more)",
-                    self.options.max_rows
-                )));
-            }
+            self.reserve(
+                "mv-apply",
+                rows.len() as u128,
+                crate::kql::eval::limits::inline_row_bytes(columns.len()),
+            )?;
+            self.check_time()?;
         }
         for row in &mut rows {
             row.resize(columns.len(), Value::Null);

@@ -63,6 +63,9 @@ impl Evaluator<'_> {
             });
         }
         let mut out = Table::new(columns);
+        // Values are shared with the input row (strings and dynamics are reference
+        // counted), so an expanded row costs its slots.
+        let row_bytes = crate::kql::eval::limits::inline_row_bytes(out.columns.len());
         for row in &input.rows {
             let mut arrays = Vec::with_capacity(items.len());
             for item in items {
@@ -70,6 +73,13 @@ impl Evaluator<'_> {
                 arrays.push(elements(&value, is_array_kind));
             }
             let count = arrays.iter().map(Vec::len).max().unwrap_or(0).min(limit);
+            // Checked before expanding: one huge array stops here, not after it is copied.
+            self.reserve(
+                "mv-expand",
+                (out.rows.len() as u128).saturating_add(count as u128),
+                row_bytes,
+            )?;
+            self.check_time()?;
             for i in 0..count {
                 let mut expanded = row.clone();
                 expanded.resize(
@@ -91,7 +101,7 @@ impl Evaluator<'_> {
                 }
                 out.rows.push(expanded);
             }
-            self.check_rows(&out)?;
+            self.check_table(&out)?;
         }
         Ok(out)
     }

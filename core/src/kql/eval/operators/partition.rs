@@ -69,7 +69,7 @@ impl Evaluator<'_> {
                                 .collect(),
                         );
                     }
-                    self.check_rows(&all)?;
+                    self.check_table(&all)?;
                     all
                 }
             });

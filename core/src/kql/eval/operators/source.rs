@@ -85,6 +85,14 @@ impl Evaluator<'_> {
             Some(std::cmp::Ordering::Less) => false,
             _ => return Err(EvalError::new("range step must not be zero")),
         };
+        // The row count is known up front: a runaway range stops before it starts.
+        if let Some(count) = range_count(&from, &to, &step) {
+            self.reserve(
+                "range",
+                count,
+                crate::kql::eval::limits::inline_row_bytes(1),
+            )?;
+        }
         let mut current = from;
         loop {
             let within =
@@ -94,12 +102,8 @@ impl Evaluator<'_> {
                 break;
             }
             table.rows.push(vec![current.clone()]);
-            if table.rows.len() > self.options.max_rows {
-                return Err(EvalError::new(format!(
-                    "row limit reached: range produces more than {} rows",
-                    self.options.max_rows
-                )));
-            }
+            self.reserve("range", table.rows.len() as u128, 0)?;
+            self.check_time()?;
             current = arithmetic(BinaryOp::Add, &current, &step);
             if current.is_null() {
                 break;
@@ -107,6 +111,28 @@ impl Evaluator<'_> {
         }
         Ok(table)
     }
+}
+
+/// How many values `range` yields from `from` to `to` by `step`, when the bounds are
+/// numbers, datetimes or timespans.
+fn range_count(from: &Value, to: &Value, step: &Value) -> Option<u128> {
+    let number = |v: &Value| match v {
+        Value::Int(n) => Some(f64::from(*n)),
+        Value::Long(n) | Value::Datetime(n) | Value::Timespan(n) => Some(*n as f64),
+        Value::Real(r) => Some(*r),
+        _ => None,
+    };
+    let (from, to, step) = (number(from)?, number(to)?, number(step)?);
+    let steps = (to - from) / step;
+    if !steps.is_finite() {
+        return None;
+    }
+    // `as` saturates: a negative count is 0 rows, a huge one u128::MAX.
+    Some(if steps < 0.0 {
+        0
+    } else {
+        steps.floor() as u128 + 1
+    })
 }
 
 /// Converts a literal to a declared column type where Kusto would (long -> int/real...).

@@ -56,7 +56,7 @@ impl Evaluator<'_> {
     ) -> Result<()> {
         let Some((level, deeper)) = levels.split_first() else {
             out.rows.push(prefix.clone());
-            return self.check_rows(out);
+            return self.check_table(out);
         };
         // Partitions by the level's value, in first-seen order.
         let mut keys: Vec<(String, Value)> = Vec::new();

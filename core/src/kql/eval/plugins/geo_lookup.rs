@@ -208,7 +208,7 @@ impl Evaluator<'_> {
                 values.resize(out.columns.len(), Value::Null);
                 out.rows.push(values);
             }
-            self.check_rows(&out)?;
+            self.check_table(&out)?;
         }
         Ok(out)
     }

@@ -48,7 +48,7 @@ impl Evaluator<'_> {
             "active_users_count" => self.active_users_count(args, input)?,
             other => return Err(EvalError::unsupported(format!("the `{other}` plugin"))),
         };
-        self.check_rows(&output)?;
+        self.check_table(&output)?;
         Ok(output)
     }
 
