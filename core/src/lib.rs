@@ -7,6 +7,7 @@
 pub mod container;
 pub mod diagnostic;
 pub mod evaluate;
+pub mod events;
 pub mod kql;
 pub mod lint;
 pub mod rule;
