@@ -20,6 +20,10 @@ pub fn has_magic(head: &[u8]) -> bool {
     head.starts_with(MAGIC)
 }
 
+/// How many records [`read`] takes by default: enough for a day of a busy workstation's
+/// Sysmon log, few enough to stay within a browser tab's memory.
+pub const DEFAULT_MAX_RECORDS: usize = 1_000_000;
+
 /// The events of a whole file held in memory.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Records {
