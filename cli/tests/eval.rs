@@ -438,3 +438,62 @@ fn limits_stop_runaway_kql_with_the_flag_to_raise() {
     );
     assert_eq!(output.status.code(), Some(2), "{output:?}");
 }
+
+/// The flat events of `sysmon.evtx`, one JSON line each: what the core's EVTX conversion
+/// yields, shared with the WebAssembly package's test (tests/js/evtx.test.mjs).
+const SYSMON_NDJSON: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/evtx/sysmon.ndjson"
+);
+
+/// Every field of every record as `rulelab eval` sees it: one rule per field of the
+/// expected events (`Field|re: '^'` matches any value and reports it), no routing.
+#[test]
+fn evtx_events_are_the_expected_flat_events() {
+    let expected: Vec<serde_json::Map<String, Value>> = fs::read_to_string(SYSMON_NDJSON)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let mut fields: Vec<&String> = expected.iter().flat_map(|e| e.keys()).collect();
+    fields.sort();
+    fields.dedup();
+    let dir = tempfile::tempdir().unwrap();
+    for (i, field) in fields.iter().enumerate() {
+        let rule = format!(
+            "title: {field}\nid: 00000000-0000-4000-8000-{i:012}\nlogsource:\n    product: windows\n\
+             detection:\n    selection:\n        {field}|re: '^'\n    condition: selection\n"
+        );
+        fs::write(dir.path().join(format!("{field}.yml")), rule).unwrap();
+    }
+    let output = rulelab(
+        &[
+            "eval",
+            "--rule",
+            dir.path().to_str().unwrap(),
+            "--events",
+            SYSMON_EVTX,
+            "--format",
+            "ndjson",
+            "--no-routing",
+        ],
+        "",
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut seen: Vec<serde_json::Map<String, Value>> = vec![Default::default(); expected.len()];
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let m: Value = serde_json::from_str(line).unwrap();
+        let event = m["event"].as_u64().unwrap() as usize;
+        for field in m["fields"].as_array().unwrap() {
+            seen[event].insert(
+                field["field"].as_str().unwrap().to_string(),
+                field["value"].clone(),
+            );
+        }
+    }
+    assert_eq!(seen, expected);
+}

@@ -125,3 +125,168 @@ fn rulelab_toml_sets_profile_and_rules() {
     assert_eq!(severity, "error");
     assert_eq!(output.status.code(), Some(1));
 }
+
+const WHOAMI: &str = "title: Whoami
+id: 929a690e-bef0-4204-a928-ef5e620d6fcc
+status: test
+description: whoami run
+author: rulelab
+date: 2024-01-01
+logsource:
+    category: process_creation
+    product: windows
+detection:
+    selection:
+        Image|endswith: '\\whoami.exe'
+    condition: selection
+level: high
+";
+
+const FILTER: &str = "title: Filter admins
+id: 0a4e8b3c-1d2f-4e5a-8b6c-7d8e9f0a1b2c
+logsource:
+    category: process_creation
+    product: windows
+filter:
+    rules:
+        - 929a690e-bef0-4204-a928-ef5e620d6fcc
+        - 6f3e2987-db24-4c78-a860-b4f4095a7095
+    selection:
+        User|startswith: 'adm_'
+    condition: not selection
+";
+
+/// A small rule library: `a/whoami.yml`, a copy with the same id in `b/`, and a filter in
+/// `filters/` naming the whoami rule and a rule no file defines. Returns (dir, [a, b, filter]).
+fn sigma_library() -> (tempfile::TempDir, [String; 3]) {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = ["a/whoami.yml", "b/whoami_copy.yml", "filters/admins.yml"].map(|p| {
+        let path = dir.path().join(p);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        path.to_str().unwrap().to_string()
+    });
+    fs::write(&paths[0], WHOAMI).unwrap();
+    fs::write(
+        &paths[1],
+        WHOAMI.replace("title: Whoami", "title: Whoami copy"),
+    )
+    .unwrap();
+    fs::write(&paths[2], FILTER).unwrap();
+    (dir, paths)
+}
+
+fn codes_of(line: &Value) -> Vec<String> {
+    line["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn sigma_files_and_folders_are_linted_as_one_library() {
+    let (dir, paths) = sigma_library();
+    // Folders and a file, as given.
+    let a = dir.path().join("a");
+    let b = dir.path().join("b");
+    let output = rulelab(&[
+        "lint",
+        "--format",
+        "json",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        &paths[2],
+    ]);
+    let lines: Vec<Value> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let by_path = |path: &str| {
+        lines
+            .iter()
+            .find(|l| l["path"] == path)
+            .unwrap_or_else(|| panic!("no line for {path} in {lines:?}"))
+    };
+    // SIG302 duplicate-id is an error: exit 1.
+    assert_eq!(output.status.code(), Some(1), "{lines:?}");
+    let first = by_path(&paths[0]);
+    assert!(codes_of(first).contains(&"SIG302".to_string()), "{first}");
+    let duplicate = first["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "SIG302")
+        .unwrap();
+    assert!(
+        duplicate["message"].as_str().unwrap().contains(&paths[1]),
+        "{duplicate}"
+    );
+    assert_eq!(duplicate["range"]["start"]["line"], 1, "the id line");
+    assert!(codes_of(by_path(&paths[1])).contains(&"SIG302".to_string()));
+    // The filter names one known rule and one unknown.
+    let filter = by_path(&paths[2]);
+    let unknown: Vec<&Value> = filter["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "SIG211")
+        .collect();
+    assert_eq!(unknown.len(), 1, "{filter}");
+    assert!(unknown[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("6f3e2987-db24-4c78-a860-b4f4095a7095"));
+    assert_eq!(unknown[0]["range"]["start"]["line"], 8);
+}
+
+#[test]
+fn one_sigma_file_alone_has_no_library_findings() {
+    let (_dir, paths) = sigma_library();
+    for path in &paths {
+        let output = rulelab(&["lint", "--format", "json", path]);
+        let line: Value = serde_json::from_slice(&output.stdout).unwrap();
+        let codes = codes_of(&line);
+        assert!(
+            !codes.iter().any(|c| c == "SIG302" || c == "SIG211"),
+            "{path}: {codes:?}"
+        );
+    }
+}
+
+#[test]
+fn library_findings_in_text_and_sarif_and_disabled_by_flag() {
+    let (_dir, paths) = sigma_library();
+    let args = |format: &'static str| -> Vec<&str> {
+        let mut args = vec!["lint", "--format", format];
+        args.extend(paths.iter().map(String::as_str));
+        args
+    };
+    let text = rulelab(&args("text"));
+    let stdout = String::from_utf8_lossy(&text.stdout);
+    assert!(stdout.contains("error[SIG302]: `id` `929a690e"), "{stdout}");
+    assert!(stdout.contains(&format!("--> {}:2:", paths[0])), "{stdout}");
+    assert!(stdout.contains("[SIG211]"), "{stdout}");
+    assert!(stdout.contains(&format!("--> {}:9:", paths[2])), "{stdout}");
+
+    let sarif = rulelab(&args("sarif"));
+    let log: Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let located = |code: &str, path: &str| {
+        results.iter().any(|r| {
+            r["ruleId"] == code
+                && r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == path
+        })
+    };
+    assert!(located("SIG302", &paths[0]) && located("SIG302", &paths[1]));
+    assert!(located("SIG211", &paths[2]));
+    assert_eq!(sarif.status.code(), Some(1));
+
+    let mut disabled = args("json");
+    disabled.extend(["--disable", "duplicate-id"]);
+    let output = rulelab(&disabled);
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let line: Value = serde_json::from_str(line).unwrap();
+        assert!(!codes_of(&line).contains(&"SIG302".to_string()), "{line}");
+    }
+}

@@ -14,6 +14,20 @@ import { CHROMIUM, ROOT, WEB_DIST, ensureChromium } from "../../scripts/setup.mj
 
 const SHOTS = path.join(ROOT, "target", "e2e");
 const PRELOADED = readFileSync(path.join(ROOT, "web-demo", "src", "examples", "002_msiexec_dll_network.kql"), "utf8");
+// Three Sysmon records (certutil download, network connection, notepad); see make_sysmon_evtx.py beside it.
+const SYSMON_EVTX = path.join(ROOT, "cli", "tests", "fixtures", "evtx", "sysmon.evtx");
+const CERTUTIL_RULE = `title: Certutil download
+id: 19b08b1c-861d-4e75-a1ef-ea0c1baf202b
+logsource:
+    category: process_creation
+    product: windows
+detection:
+    selection:
+        OriginalFileName: CertUtil.exe
+        CommandLine|contains: urlcache
+    condition: selection
+level: high
+`;
 
 // Chromium as root in a closed network: no sandbox, no background traffic.
 const CHROMIUM_ARGS = [
@@ -146,6 +160,34 @@ describe("playground", () => {
       await page.waitForFunction(() => Number(document.getElementById("result-summary")?.dataset.rows) > 0, null, { timeout: 10_000 });
     }
     await page.screenshot({ path: path.join(SHOTS, "4-example.png") });
+  });
+
+  test("an .evtx file chosen on the events panel is read in the browser and a Sigma rule matches it", { timeout: 60_000 }, async () => {
+    await page.click("#editor .cm-content");
+    await page.keyboard.press("ControlOrMeta+A");
+    await page.keyboard.insertText(CERTUTIL_RULE);
+    await page.waitForFunction(() => document.getElementById("language")?.textContent === "sigma", null, { timeout: 10_000 });
+
+    await page.setInputFiles("#events-file", SYSMON_EVTX);
+    await page.waitForFunction(() => document.getElementById("events-status")?.dataset.records === "3", null, { timeout: 10_000 });
+    assert.match(await text("#events-status"), /sysmon\.evtx: read 3 records/);
+    assert.equal(await page.locator("#events-status").getAttribute("data-state"), "ok");
+    // The events arrive as NDJSON, one flat object per record.
+    const lines = (await page.inputValue("#events")).split("\n").map((line) => JSON.parse(line));
+    assert.deepEqual(lines.map((e) => e.EventID), ["1", "3", "1"]);
+    assert.equal(lines[0].Provider_Name, "Microsoft-Windows-Sysmon");
+
+    await page.waitForFunction(() => document.getElementById("result-summary")?.dataset.rows === "1", null, { timeout: 10_000 });
+    assert.match(await text("#result-summary"), /1 match in 3 events/);
+    assert.match(await text("#result-table"), /#0\s+Certutil download/);
+    await page.screenshot({ path: path.join(SHOTS, "5-evtx.png"), fullPage: true });
+
+    // A file that is not an event log: the panel says so and keeps the events it had.
+    await page.setInputFiles("#events-file", { name: "broken.evtx", mimeType: "application/octet-stream", buffer: Buffer.from("not an event log") });
+    await page.waitForFunction(() => document.getElementById("events-status")?.dataset.state === "error", null, { timeout: 10_000 });
+    assert.match(await text("#events-status"), /broken\.evtx: .*not a readable EVTX file/);
+    assert.equal((await page.inputValue("#events")).split("\n").length, 3);
+    assert.equal(await page.locator("#result-summary").getAttribute("data-rows"), "1");
   });
 
   test("no page errors, console errors or failed requests", () => {

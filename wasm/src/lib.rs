@@ -227,11 +227,39 @@ export class SigmaRuleSet {
   diagnostics(): (Diagnostic & { source: number; path?: string })[];
   /** Loads events (NDJSON or a JSON array), replacing those loaded before; returns how many are objects. Throws on malformed JSON. */
   loadEvents(events: string): number;
+  /** Loads the records of a Windows event log (`.evtx`), as `evtxToEvents` converts them, replacing the events loaded before. Throws when the bytes are not an EVTX file. */
+  loadEvtx(bytes: Uint8Array | ArrayBuffer, opts?: EvtxOptions | null): { events: number; unreadable: number; truncated: boolean };
   /** Evaluates every rule on the loaded events. */
   evaluate(opts?: SigmaRuleSetOptions | null): { events: number; rules: number; matches: SigmaMatch[] };
   /** Frees the WebAssembly memory behind this object. */
   free(): void;
 }
+
+export interface EvtxOptions {
+  /** Stop reading past this many records (default 1,000,000). */
+  maxRecords?: number;
+}
+
+/** The records of a Windows event log as flat events. */
+export interface EvtxEvents {
+  /**
+   * One object per readable record, in file order: the `EventData` / `UserData` fields at top
+   * level, the `System` fields by name (`EventID`, `Channel`, `Computer`, `TimeCreated`, ...),
+   * their attributes as `Element_Attribute` (`Provider_Name`, `Security_UserID`, ...).
+   */
+  events: Record<string, unknown>[];
+  /** Damaged records that were skipped. */
+  unreadable: number;
+  /** True when reading stopped at `maxRecords`. */
+  truncated: boolean;
+}
+
+/**
+ * Reads a Windows event log (`.evtx`) into the flat events Sigma rules are written for, the
+ * same conversion as `rulelab eval --events FILE.evtx`. Throws an `Error` when the bytes are
+ * not an EVTX file and a `TypeError` when `bytes` is neither a `Uint8Array` nor an `ArrayBuffer`.
+ */
+export function evtxToEvents(bytes: Uint8Array | ArrayBuffer, opts?: EvtxOptions | null): EvtxEvents;
 
 /** Parses and lints a rule. Same errors as `parse`. */
 export function lint(text: string, opts?: LintOptions | null): LintResult;
@@ -466,6 +494,22 @@ impl SigmaRuleSet {
         Ok(self.events.len())
     }
 
+    /// Loads the records of an `.evtx` file: `{events, unreadable, truncated}` (counts).
+    #[wasm_bindgen(js_name = loadEvtx)]
+    pub fn load_evtx(
+        &mut self,
+        bytes: JsValue,
+        opts: Option<js_sys::Object>,
+    ) -> Result<JsValue, JsValue> {
+        let records = read_evtx("loadEvtx", bytes, opts)?;
+        self.events = records.events;
+        to_js(&EvtxSummary {
+            events: self.events.len(),
+            unreadable: records.unreadable,
+            truncated: records.truncated,
+        })
+    }
+
     pub fn evaluate(&self, opts: Option<js_sys::Object>) -> Result<JsValue, JsValue> {
         let options: SigmaRuleSetOptions = match opts {
             None => SigmaRuleSetOptions::default(),
@@ -491,6 +535,58 @@ impl SigmaRuleSet {
             matches,
         })
     }
+}
+
+#[derive(Serialize)]
+struct EvtxSummary {
+    events: usize,
+    unreadable: usize,
+    truncated: bool,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct EvtxOptions {
+    max_records: usize,
+}
+
+impl Default for EvtxOptions {
+    fn default() -> EvtxOptions {
+        EvtxOptions {
+            max_records: rulelab::events::evtx::DEFAULT_MAX_RECORDS,
+        }
+    }
+}
+
+/// Reads a Windows event log (`.evtx`, as a `Uint8Array` or `ArrayBuffer`) into flat events:
+/// `{events, unreadable, truncated}`.
+#[wasm_bindgen(js_name = evtxToEvents, skip_typescript)]
+pub fn evtx_to_events(bytes: JsValue, opts: Option<js_sys::Object>) -> Result<JsValue, JsValue> {
+    to_js(&read_evtx("evtxToEvents", bytes, opts)?)
+}
+
+fn read_evtx(
+    function: &str,
+    bytes: JsValue,
+    opts: Option<js_sys::Object>,
+) -> Result<rulelab::events::evtx::Records, JsValue> {
+    let bytes = if let Some(array) = bytes.dyn_ref::<js_sys::Uint8Array>() {
+        array.to_vec()
+    } else if bytes.is_instance_of::<js_sys::ArrayBuffer>() {
+        js_sys::Uint8Array::new(&bytes).to_vec()
+    } else {
+        return Err(js_sys::TypeError::new(&format!(
+            "{function}: `bytes` must be a Uint8Array or an ArrayBuffer"
+        ))
+        .into());
+    };
+    let options: EvtxOptions = match opts {
+        None => EvtxOptions::default(),
+        Some(object) => serde_wasm_bindgen::from_value(object.into())
+            .map_err(|err| error(&format!("invalid evtx options: {}", message(&err))))?,
+    };
+    rulelab::events::evtx::read(&bytes, options.max_records)
+        .map_err(|m| error(&format!("{function}: {m}")))
 }
 
 /// The lint rule registry.

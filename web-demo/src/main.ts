@@ -17,6 +17,7 @@ import {
 import { searchKeymap, highlightSelectionMatches } from "@codemirror/search";
 import init, {
   evaluate,
+  evtxToEvents,
   lint,
   version,
   type Diagnostic,
@@ -50,6 +51,8 @@ const ui = {
   noDiagnostics: $<HTMLParagraphElement>("no-diagnostics"),
   eventSet: $<HTMLSelectElement>("event-set"),
   events: $<HTMLTextAreaElement>("events"),
+  eventsFile: $<HTMLInputElement>("events-file"),
+  eventsStatus: $<HTMLParagraphElement>("events-status"),
   now: $<HTMLInputElement>("now"),
   resultSummary: $<HTMLSpanElement>("result-summary"),
   resultError: $<HTMLParagraphElement>("result-error"),
@@ -322,6 +325,7 @@ function loadEvents(example: Example): void {
   );
   ui.events.value = example.events[0]?.text ?? "[]";
   ui.now.value = example.now;
+  showEventsStatus(null);
 }
 
 ui.example.addEventListener("change", () => {
@@ -337,6 +341,7 @@ ui.eventSet.addEventListener("change", () => {
   const set = example?.events[Number(ui.eventSet.value)];
   if (!set) return;
   ui.events.value = set.text;
+  showEventsStatus(null);
   if (ready) run();
 });
 let eventsTimer: ReturnType<typeof setTimeout> | undefined;
@@ -347,6 +352,82 @@ for (const input of [ui.events, ui.now]) {
   });
 }
 loadEvents(initial);
+
+// ── event files ──────────────────────────────────────────────────────────────────────────
+
+/** Records read from a dropped event log at most; the textarea holds them as NDJSON. */
+const MAX_EVTX_RECORDS = 100_000;
+/** Every EVTX file starts with these bytes. */
+const EVTX_MAGIC = "ElfFile\0";
+
+function showEventsStatus(message: string | null, state: "ok" | "error" = "ok"): void {
+  ui.eventsStatus.hidden = message === null;
+  ui.eventsStatus.dataset.state = state;
+  ui.eventsStatus.textContent = message ?? "";
+}
+
+function isEvtx(name: string, bytes: Uint8Array): boolean {
+  const head = String.fromCharCode(...bytes.subarray(0, EVTX_MAGIC.length));
+  return name.toLowerCase().endsWith(".evtx") || head === EVTX_MAGIC;
+}
+
+/** Loads a chosen or dropped file: a Windows event log is converted here, in WebAssembly; anything else is taken as JSON text. */
+async function openEventsFile(file: File): Promise<void> {
+  if (!ready) {
+    showEventsStatus(`${file.name}: the WebAssembly module is not loaded yet`, "error");
+    return;
+  }
+  showEventsStatus(`Reading ${file.name}…`);
+  try {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    if (isEvtx(file.name, bytes)) {
+      const started = performance.now();
+      const result = evtxToEvents(bytes, { maxRecords: MAX_EVTX_RECORDS });
+      const elapsed = performance.now() - started;
+      ui.events.value = result.events.map((event) => JSON.stringify(event)).join("\n");
+      const notes = [
+        result.unreadable > 0 ? `${count(result.unreadable, "damaged record")} skipped` : "",
+        result.truncated ? `stopped at ${MAX_EVTX_RECORDS.toLocaleString("en")} records` : "",
+      ].filter(Boolean);
+      showEventsStatus(
+        `${file.name}: read ${count(result.events.length, "record")} in ${elapsed.toFixed(0)} ms${notes.map((n) => ` · ${n}`).join("")}`,
+      );
+      ui.eventsStatus.dataset.records = String(result.events.length);
+    } else {
+      ui.events.value = new TextDecoder().decode(bytes);
+      showEventsStatus(`${file.name}: loaded as JSON text`);
+      delete ui.eventsStatus.dataset.records;
+    }
+  } catch (error) {
+    showEventsStatus(`${file.name}: ${error instanceof Error ? error.message : String(error)}`, "error");
+    return;
+  }
+  run();
+}
+
+ui.eventsFile.addEventListener("change", () => {
+  const file = ui.eventsFile.files?.[0];
+  if (file) void openEventsFile(file);
+  // Choosing the same file again loads it again.
+  ui.eventsFile.value = "";
+});
+const eventsPanel = ui.events.closest<HTMLElement>(".events-panel");
+if (eventsPanel) {
+  eventsPanel.addEventListener("dragover", (event) => {
+    if (!event.dataTransfer?.types.includes("Files")) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "copy";
+    eventsPanel.classList.add("dragging");
+  });
+  eventsPanel.addEventListener("dragleave", () => eventsPanel.classList.remove("dragging"));
+  eventsPanel.addEventListener("drop", (event) => {
+    eventsPanel.classList.remove("dragging");
+    const file = event.dataTransfer?.files[0];
+    if (!file) return;
+    event.preventDefault();
+    void openEventsFile(file);
+  });
+}
 
 // ── start ────────────────────────────────────────────────────────────────────────────────
 

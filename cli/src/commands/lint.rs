@@ -1,13 +1,17 @@
 //! `rulelab lint`: every lint rule over each input. `--format text` prints annotated source
 //! snippets (like rustc or ruff), `json` one line per input, `sarif` one SARIF 2.1.0 log.
 //! `--fix` applies safe fixes to files in place. Exit 1 when an error was found.
+//! The files and folders given are linted as one rule library: Sigma files are also checked
+//! against each other (duplicate ids and titles, filters naming rules no file defines).
 
 use std::io::{self, BufWriter, Write};
 
 use clap::{Args, ValueEnum};
 use rulelab::kql::schema::Profile;
 use rulelab::lint::LintConfig;
-use rulelab::{Diagnostic, LanguageHint, LineIndex, LintOptions, LintReport, Severity};
+use rulelab::{
+    Diagnostic, LanguageHint, LibraryFile, LineIndex, LintOptions, LintReport, Severity,
+};
 use serde::Serialize;
 use serde_json::json;
 
@@ -63,8 +67,8 @@ struct JsonLine<'a> {
     report: &'a LintReport,
 }
 
-struct Linted {
-    input: Input,
+struct Linted<'a> {
+    input: &'a Input,
     report: LintReport,
 }
 
@@ -84,10 +88,11 @@ pub fn run(args: &LintArgs) -> Outcome {
     let mut linted = Vec::new();
     let (mut inputs, mut findings, mut fixed) = (0usize, 0usize, 0usize);
 
+    let mut batch = Vec::new();
     for item in input::inputs(&args.paths, args.jsonl.as_deref()) {
         inputs += 1;
-        let input = match item {
-            Ok(input) => input,
+        match item {
+            Ok(input) => batch.push(input),
             Err(unreadable) => {
                 let _ = writeln!(
                     err,
@@ -96,14 +101,15 @@ pub fn run(args: &LintArgs) -> Outcome {
                     unreadable.message
                 );
                 outcome = Outcome::Failed;
-                continue;
             }
-        };
+        }
+    }
+    let options_for = |input: &Input| {
         let mut language = LanguageHint::from(args.lang);
         if input.is_query && language == LanguageHint::Auto {
             language = LanguageHint::Kql;
         }
-        let options = LintOptions {
+        LintOptions {
             profile,
             language,
             // Sigma's file-name conventions (SIG324-SIG326) need the path.
@@ -113,32 +119,39 @@ pub fn run(args: &LintArgs) -> Outcome {
             },
             config: config.clone(),
             custom_schemas: custom_schemas.clone(),
-        };
-        let mut report = rulelab::lint(&input.text, &options);
-        if args.fix {
-            if let Origin::Path(path) = &input.origin {
-                match apply_safe_fixes(path, &input.text, &report.diagnostics) {
-                    Ok(0) => {}
-                    Ok(count) => {
-                        fixed += count;
-                        // Report what is left after fixing.
-                        let text = std::fs::read_to_string(path).unwrap_or_default();
-                        report = rulelab::lint(&text, &options);
+        }
+    };
+    if args.fix {
+        for input in &mut batch {
+            let Origin::Path(path) = &input.origin else {
+                continue;
+            };
+            let report = rulelab::lint(&input.text, &options_for(input));
+            match apply_safe_fixes(path, &input.text, &report.diagnostics) {
+                Ok(0) => {}
+                Ok(count) => {
+                    fixed += count;
+                    // Report what is left after fixing.
+                    if let Ok(text) = std::fs::read_to_string(path) {
+                        input.text = text;
                     }
-                    Err(error) => {
-                        let _ = writeln!(err, "rulelab: {path}: cannot write fixes: {error}");
-                        outcome = Outcome::Failed;
-                    }
+                }
+                Err(error) => {
+                    let _ = writeln!(err, "rulelab: {path}: cannot write fixes: {error}");
+                    outcome = Outcome::Failed;
                 }
             }
         }
+    }
+
+    for (input, report) in batch.iter().zip(lint_all(&batch, options_for)) {
         findings += report.diagnostics.len();
         if report.diagnostics.iter().any(Diagnostic::is_error) {
             outcome = outcome.max(Outcome::Findings);
         }
         let written = match args.format {
-            Format::Text => write_text(&mut out, &input, &report),
-            Format::Json => write_json(&mut out, &input, &report),
+            Format::Text => write_text(&mut out, input, &report),
+            Format::Json => write_json(&mut out, input, &report),
             Format::Sarif => {
                 linted.push(Linted { input, report });
                 Ok(())
@@ -163,6 +176,37 @@ pub fn run(args: &LintArgs) -> Outcome {
     }
     let _ = writeln!(err, "{summary}");
     outcome
+}
+
+/// One report per input, in order. The files and folders given on the command line are one
+/// rule library (`rulelab::lint_library`): Sigma files among them are also checked against
+/// each other (duplicate ids, titles and file names; filters and correlations naming rules
+/// no file defines). JSONL lines and stdin are linted each on its own.
+fn lint_all(batch: &[Input], options_for: impl Fn(&Input) -> LintOptions) -> Vec<LintReport> {
+    let is_file = |input: &Input| matches!(&input.origin, Origin::Path(path) if path != "-");
+    let files: Vec<LibraryFile<'_>> = batch
+        .iter()
+        .filter(|input| is_file(input))
+        .map(|input| LibraryFile {
+            path: match &input.origin {
+                Origin::Path(path) => Some(path.as_str()),
+                Origin::Id(_) => None,
+            },
+            text: &input.text,
+        })
+        .collect();
+    let library = match batch.iter().find(|input| is_file(input)) {
+        Some(first) => rulelab::lint_library(&files, &options_for(first)),
+        None => Vec::new(),
+    };
+    let mut library = library.into_iter();
+    batch
+        .iter()
+        .map(|input| {
+            let from_library = if is_file(input) { library.next() } else { None };
+            from_library.unwrap_or_else(|| rulelab::lint(&input.text, &options_for(input)))
+        })
+        .collect()
 }
 
 /// The lint configuration: `rulelab.toml` (given or nearest), then the flags on top.
@@ -330,7 +374,7 @@ fn sarif_level(severity: Severity) -> &'static str {
 }
 
 /// A SARIF 2.1.0 log: the rule registry as the driver's rules, one result per finding.
-fn sarif(linted: &[Linted]) -> serde_json::Value {
+fn sarif(linted: &[Linted<'_>]) -> serde_json::Value {
     let registry = rulelab::lint::docs::all_rules();
     let rules: Vec<_> = registry
         .iter()

@@ -255,40 +255,110 @@ pub fn lint_collection(
     files: &[(Option<&str>, &str)],
     config: &LintConfig,
 ) -> Vec<Vec<Diagnostic>> {
-    let parsed: Vec<Vec<SigmaRule>> = files
+    let parsed = parse_files(files);
+    let views = file_views(files, &parsed);
+    let mut out: Vec<Vec<Diagnostic>> = views
+        .iter()
+        .map(|v| lint_file(v.text, v.path, v.rules, config))
+        .collect();
+    for (target, found) in out.iter_mut().zip(collection_findings(&views, config)) {
+        target.extend(found);
+    }
+    for (diagnostics, (_, text)) in out.iter_mut().zip(files) {
+        crate::diagnostic::sort_and_dedup(diagnostics);
+        crate::diagnostic::locate(diagnostics, text);
+    }
+    out
+}
+
+/// What only a rule library shows, beyond each file's own lint: ids, titles and file names
+/// used in several files (the lint rules' [`SigmaLintRule::check_collection`]), filters and
+/// correlations that name a rule no file defines (SIG211), and correlations that depend on
+/// themselves through other files (SIG217). One list per file, spans relative to its text,
+/// not yet located.
+pub fn library_findings(
+    files: &[(Option<&str>, &str)],
+    config: &LintConfig,
+) -> Vec<Vec<Diagnostic>> {
+    let parsed = parse_files(files);
+    let views = file_views(files, &parsed);
+    let mut out = collection_findings(&views, config);
+    let sources: Vec<crate::sigma::RuleSource> = files
+        .iter()
+        .map(|(path, text)| crate::sigma::RuleSource::new(path.map(str::to_string), *text))
+        .collect();
+    let set = crate::sigma::compile(&sources, &crate::sigma::CompileOptions::default());
+    let references = [
+        crate::sigma::codes::UNKNOWN_RULE_REFERENCE.code,
+        crate::sigma::codes::CORRELATION_CYCLE.code,
+    ];
+    // A rule the compiler skipped (placeholders without values) is still defined.
+    let defined: std::collections::HashSet<&str> = parsed
+        .iter()
+        .flatten()
+        .flat_map(|r| [r.id.as_ref(), r.name.as_ref()])
+        .flatten()
+        .map(|s| s.value.as_str())
+        .collect();
+    for found in set.diagnostics {
+        if !references.contains(&found.diagnostic.code.as_str()) {
+            continue;
+        }
+        let reference = files
+            .get(found.source)
+            .and_then(|(_, text)| text.get(found.diagnostic.span.range()))
+            .map(|s| s.trim_matches(['\'', '"']));
+        if found.diagnostic.code == crate::sigma::codes::UNKNOWN_RULE_REFERENCE.code
+            && reference.is_some_and(|r| defined.contains(r))
+        {
+            continue;
+        }
+        if let Some(target) = out.get_mut(found.source) {
+            target.push(found.diagnostic);
+        }
+    }
+    out
+}
+
+fn parse_files(files: &[(Option<&str>, &str)]) -> Vec<Vec<SigmaRule>> {
+    files
         .iter()
         .map(|(_, text)| crate::sigma::parse::parse_yaml(text).rules)
-        .collect();
-    let views: Vec<FileView<'_>> = files
+        .collect()
+}
+
+fn file_views<'a>(
+    files: &[(Option<&'a str>, &'a str)],
+    parsed: &'a [Vec<SigmaRule>],
+) -> Vec<FileView<'a>> {
+    files
         .iter()
-        .zip(&parsed)
+        .zip(parsed)
         .map(|((path, text), rules)| FileView {
             path: *path,
             text,
             rules,
         })
-        .collect();
-    let mut out: Vec<Vec<Diagnostic>> = views
-        .iter()
-        .map(|v| lint_file(v.text, v.path, v.rules, config))
-        .collect();
+        .collect()
+}
+
+/// Every enabled rule's [`SigmaLintRule::check_collection`] findings, at their configured
+/// severity; one list per file.
+fn collection_findings(views: &[FileView<'_>], config: &LintConfig) -> Vec<Vec<Diagnostic>> {
+    let mut out: Vec<Vec<Diagnostic>> = vec![Vec::new(); views.len()];
     for rule in registry::RULES {
         let meta = rule.meta();
         let Some(severity) = config.effective_severity(meta) else {
             continue;
         };
         let mut found: Vec<Vec<Diagnostic>> = vec![Vec::new(); views.len()];
-        rule.check_collection(&views, &mut found);
+        rule.check_collection(views, &mut found);
         for (target, found) in out.iter_mut().zip(found) {
             for mut diagnostic in found {
                 diagnostic.severity = severity;
                 target.push(diagnostic);
             }
         }
-    }
-    for (diagnostics, (_, text)) in out.iter_mut().zip(files) {
-        crate::diagnostic::sort_and_dedup(diagnostics);
-        crate::diagnostic::locate(diagnostics, text);
     }
     out
 }

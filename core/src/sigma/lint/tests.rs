@@ -152,3 +152,100 @@ fn truth_table_findings() {
     assert_eq!(lint("a and not b or c"), vec!["SIG374 b"]);
     assert!(lint("(a or b) and not c").is_empty());
 }
+
+const WHOAMI: &str = "title: Whoami
+id: 929a690e-bef0-4204-a928-ef5e620d6fcc
+status: test
+description: whoami run
+author: rulelab
+date: 2024-01-01
+logsource:
+    category: process_creation
+    product: windows
+detection:
+    selection:
+        Image|endswith: '\\whoami.exe'
+    condition: selection
+level: high
+";
+
+fn filter_naming(reference: &str) -> String {
+    format!(
+        "title: Filter admins
+id: 0a4e8b3c-1d2f-4e5a-8b6c-7d8e9f0a1b2c
+logsource:
+    category: process_creation
+    product: windows
+filter:
+    rules:
+        - {reference}
+    selection:
+        User|startswith: 'adm_'
+    condition: not selection
+"
+    )
+}
+
+fn codes(found: &[Diagnostic]) -> Vec<&str> {
+    found.iter().map(|d| d.code.as_str()).collect()
+}
+
+#[test]
+fn library_findings_name_the_other_file_of_a_duplicate_id() {
+    let copy = WHOAMI.replace("title: Whoami", "title: Whoami again");
+    let found = library_findings(
+        &[(Some("a/whoami.yml"), WHOAMI), (Some("b/other.yml"), &copy)],
+        &LintConfig::default(),
+    );
+    assert_eq!(codes(&found[0]), ["SIG302"]);
+    assert!(
+        found[0][0].message.contains("b/other.yml"),
+        "{:?}",
+        found[0]
+    );
+    assert_eq!(codes(&found[1]), ["SIG302"]);
+    assert!(
+        found[1][0].message.contains("a/whoami.yml"),
+        "{:?}",
+        found[1]
+    );
+}
+
+#[test]
+fn library_findings_leave_out_what_each_file_shows_alone() {
+    // A broken file's own problems (SIG1xx) are its lint's, not the library's.
+    let found = library_findings(
+        &[(None, WHOAMI), (None, "title: [unclosed\n")],
+        &LintConfig::default(),
+    );
+    assert_eq!(found, vec![Vec::new(), Vec::new()]);
+}
+
+#[test]
+fn library_findings_report_a_filter_naming_a_rule_no_file_defines() {
+    let unknown = filter_naming("6f3e2987-db24-4c78-a860-b4f4095a7095");
+    let found = library_findings(
+        &[(None, WHOAMI), (Some("filter.yml"), &unknown)],
+        &LintConfig::default(),
+    );
+    assert_eq!(codes(&found[1]), ["SIG211"]);
+    let span = found[1][0].span;
+    assert_eq!(
+        &unknown[span.range()],
+        "6f3e2987-db24-4c78-a860-b4f4095a7095"
+    );
+    let known = filter_naming("929a690e-bef0-4204-a928-ef5e620d6fcc");
+    let found = library_findings(&[(None, WHOAMI), (None, &known)], &LintConfig::default());
+    assert_eq!(found, vec![Vec::new(), Vec::new()]);
+}
+
+#[test]
+fn library_findings_follow_the_configuration() {
+    let copy = WHOAMI.replace("title: Whoami", "title: Whoami again");
+    let config = LintConfig {
+        disable: vec!["duplicate-id".to_string()],
+        ..Default::default()
+    };
+    let found = library_findings(&[(None, WHOAMI), (None, &copy)], &config);
+    assert_eq!(found, vec![Vec::new(), Vec::new()]);
+}
