@@ -263,8 +263,7 @@ impl Workspace {
             max_depth: options.max_depth,
         };
         let started = Stopwatch::start(options.clock);
-        let outcome =
-            kql_eval::evaluate_inputs(&query.parsed.query, &self.tables, &eval_options);
+        let outcome = kql_eval::evaluate_inputs(&query.parsed.query, &self.tables, &eval_options);
         result.elapsed_ms = started.elapsed_ms();
         match outcome {
             Ok(evaluation) => {
@@ -491,24 +490,46 @@ mod tests {
             ("T | where FileName =~ 'MSIEXEC.exe' | count", 1600),
             ("T | where FileName !~ 'msiexec.exe' | count", 2400),
             ("T | where FileName == 'msiexec.exe' | count", 800),
-            ("T | where FileName in~ ('CMD.EXE', 'svchost.exe') | count", 1600),
-            ("T | where FileName !in~ ('CMD.EXE', 'svchost.exe') | count", 2400),
+            (
+                "T | where FileName in~ ('CMD.EXE', 'svchost.exe') | count",
+                1600,
+            ),
+            (
+                "T | where FileName !in~ ('CMD.EXE', 'svchost.exe') | count",
+                2400,
+            ),
             ("T | where CommandLine has_any ('/y', '/z') | count", 3200),
             ("T | where FileName matches regex '^[Mm]si' | count", 1600),
-            ("T | where isnull(FileName) or FileName startswith 'svc' | count", 1600),
-            ("T | where FileName endswith '.exe' and N > 1999 | count", 1600),
-            ("T | where FileName =~ 'msiexec.exe' | where N < 100 | count", 40),
+            (
+                "T | where isnull(FileName) or FileName startswith 'svc' | count",
+                1600,
+            ),
+            (
+                "T | where FileName endswith '.exe' and N > 1999 | count",
+                1600,
+            ),
+            (
+                "T | where FileName =~ 'msiexec.exe' | where N < 100 | count",
+                40,
+            ),
         ];
         for (query, expected) in cases {
-            assert_eq!(count(&mut workspace, query), serde_json::json!(expected), "{query}");
+            assert_eq!(
+                count(&mut workspace, query),
+                serde_json::json!(expected),
+                "{query}"
+            );
         }
         // The stage counts follow each fused `where`.
         let result = kql(workspace.evaluate(
             "T | where FileName =~ 'msiexec.exe' | where N < 100 | count",
             &EvaluateOptions::default(),
         ));
-        let counts: Vec<(usize, usize)> =
-            result.stages.iter().map(|s| (s.rows_in, s.rows_out)).collect();
+        let counts: Vec<(usize, usize)> = result
+            .stages
+            .iter()
+            .map(|s| (s.rows_in, s.rows_out))
+            .collect();
         assert_eq!(counts[..2], [(4000, 1600), (1600, 40)]);
     }
 
