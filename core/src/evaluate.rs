@@ -520,6 +520,33 @@ mod tests {
                 "{query}"
             );
         }
+        // `summarize by` a string column finds groups by the interned value's address;
+        // equal text in separate allocations (the computed column) still forms one group.
+        let result = kql(workspace.evaluate(
+            "T | summarize n = count() by FileName | order by FileName asc",
+            &EvaluateOptions::default(),
+        ));
+        let groups: Vec<(serde_json::Value, serde_json::Value)> = result
+            .rows
+            .iter()
+            .map(|r| (r[0].clone(), r[1].clone()))
+            .collect();
+        use serde_json::json;
+        assert_eq!(
+            groups,
+            [
+                (json!(null), json!(800)),
+                (json!("MsiExec.EXE"), json!(800)),
+                (json!("cmd.exe"), json!(800)),
+                (json!("msiexec.exe"), json!(800)),
+                (json!("svchost.exe"), json!(800)),
+            ]
+        );
+        let result = kql(workspace.evaluate(
+            "T | extend F = tolower(FileName) | summarize n = count() by F | where F == 'msiexec.exe'",
+            &EvaluateOptions::default(),
+        ));
+        assert_eq!(result.rows, [[json!("msiexec.exe"), json!(1600)]]);
         // The stage counts follow each fused `where`.
         let result = kql(workspace.evaluate(
             "T | where FileName =~ 'msiexec.exe' | where N < 100 | count",

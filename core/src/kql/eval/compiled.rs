@@ -4,7 +4,9 @@
 //! falls back to the row interpreter in `expr.rs`, so results never differ — only speed.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use regex::Regex;
 
@@ -76,43 +78,60 @@ pub(super) enum Compiled<'e> {
 /// "x"` over a million rows computes each distinct name's answer once, as a dictionary-
 /// encoded column store would. Sound because the table a prepared expression runs on is
 /// borrowed for the whole run: a live string's address names that string alone.
-pub(super) struct StringMemo {
-    /// (address, answer: 0 false, 1 true, 2 null); address 0 is an empty slot.
-    slots: Box<[std::cell::Cell<(usize, u8)>]>,
-}
-
-/// A power of two: 4096 slots (64 KiB) hold a column's distinct values with few collisions.
-const MEMO_BITS: u32 = 12;
-const MEMO_SLOTS: usize = 1 << MEMO_BITS;
+pub(super) struct StringMemo(AddressMemo<u8>);
 
 impl StringMemo {
     fn new() -> StringMemo {
-        StringMemo {
-            slots: vec![std::cell::Cell::new((0, 0)); MEMO_SLOTS].into_boxed_slice(),
-        }
+        StringMemo(AddressMemo::new())
     }
 
-    fn slot(&self, text: &std::sync::Arc<str>) -> (usize, Option<&std::cell::Cell<(usize, u8)>>) {
-        let address = std::sync::Arc::as_ptr(text) as *const u8 as usize;
-        let index = ((address >> 4) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - MEMO_BITS);
-        let index = index as usize;
-        (address, self.slots.get(index))
-    }
-
-    pub(super) fn get(&self, text: &std::sync::Arc<str>) -> Option<Option<bool>> {
-        let (address, slot) = self.slot(text);
-        let (key, answer) = slot?.get();
-        (key == address).then_some(match answer {
+    pub(super) fn get(&self, text: &Arc<str>) -> Option<Option<bool>> {
+        self.0.get(text).map(|answer| match answer {
             0 => Some(false),
             1 => Some(true),
             _ => None,
         })
     }
 
-    pub(super) fn set(&self, text: &std::sync::Arc<str>, answer: Option<bool>) {
+    pub(super) fn set(&self, text: &Arc<str>, answer: Option<bool>) {
+        self.0.set(text, answer.map_or(2, u8::from));
+    }
+}
+
+/// A small direct-mapped cache from a live string's address to a value computed from it
+/// (a test's answer, a group's number). Callers keep the strings alive while it is used.
+pub(super) struct AddressMemo<T: Copy> {
+    /// (address, value); address 0 is an empty slot.
+    slots: Box<[Cell<(usize, T)>]>,
+}
+
+/// A power of two: 4096 slots hold a column's distinct values with few collisions.
+const MEMO_BITS: u32 = 12;
+const MEMO_SLOTS: usize = 1 << MEMO_BITS;
+
+impl<T: Copy + Default> AddressMemo<T> {
+    pub(super) fn new() -> AddressMemo<T> {
+        AddressMemo {
+            slots: vec![Cell::new((0, T::default())); MEMO_SLOTS].into_boxed_slice(),
+        }
+    }
+
+    fn slot(&self, text: &Arc<str>) -> (usize, Option<&Cell<(usize, T)>>) {
+        let address = Arc::as_ptr(text) as *const u8 as usize;
+        let index = ((address >> 4) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - MEMO_BITS);
+        (address, self.slots.get(index as usize))
+    }
+
+    pub(super) fn get(&self, text: &Arc<str>) -> Option<T> {
+        let (address, slot) = self.slot(text);
+        let (key, value) = slot?.get();
+        (key == address).then_some(value)
+    }
+
+    pub(super) fn set(&self, text: &Arc<str>, value: T) {
         let (address, slot) = self.slot(text);
         if let Some(slot) = slot {
-            slot.set((address, answer.map_or(2, u8::from)));
+            slot.set((address, value));
         }
     }
 }

@@ -5,7 +5,7 @@ use crate::kql::ast::*;
 use crate::kql::eval::aggregate::{self, is_aggregate, nested, Accumulator};
 use std::hash::BuildHasher;
 
-use crate::kql::eval::compiled::{Cells, Compiled};
+use crate::kql::eval::compiled::{AddressMemo, Cells, Compiled};
 use crate::kql::eval::{Column, EvalError, Evaluator, Result, Table};
 use crate::value::Value;
 
@@ -207,8 +207,32 @@ impl Evaluator<'_> {
         let mut keys: Vec<Vec<Value>> = Vec::new();
         let mut states: Vec<Vec<Accumulator>> = Vec::new();
         let mut values: Vec<Value> = Vec::new();
+        // `by Column` over interned strings: a group is found once per distinct string
+        // allocation, then by its address (see `AddressMemo`).
+        let single_column = match by_compiled.as_slice() {
+            [Compiled::Column(column)] => Some(*column),
+            _ => None,
+        };
+        let group_memo: AddressMemo<usize> = AddressMemo::new();
         for row in rows {
             let row = &row;
+            let memo_key = match single_column.and_then(|c| row.cell(c)) {
+                Some(Value::String(text)) => Some(text),
+                _ => None,
+            };
+            if let Some(index) = memo_key.and_then(|text| group_memo.get(text)) {
+                if let Some(accumulators) = states.get_mut(index) {
+                    self.accumulate(
+                        &specs,
+                        accumulators,
+                        &args_compiled,
+                        input,
+                        row,
+                        &mut values,
+                    )?;
+                }
+                continue;
+            }
             let mut key: Vec<std::borrow::Cow<'_, Value>> = Vec::with_capacity(by.len());
             for compiled in &by_compiled {
                 key.push(self.operand(compiled, input, row)?);
@@ -240,27 +264,18 @@ impl Evaluator<'_> {
                     index
                 }
             };
-            let Some(accumulators) = states.get_mut(index) else {
-                continue;
-            };
-            for ((spec, accumulator), compiled) in specs
-                .iter()
-                .zip(accumulators.iter_mut())
-                .zip(&args_compiled)
-            {
-                values.clear();
-                for arg in compiled {
-                    values.push(match arg {
-                        None => Value::Bool(true),
-                        Some(compiled) => self.run(compiled, input, row)?,
-                    });
-                }
-                let extra: Vec<Value> = spec
-                    .extra_columns
-                    .iter()
-                    .map(|&c| row.cell(c).cloned().unwrap_or(Value::Null))
-                    .collect();
-                accumulator.add(&values, &extra);
+            if let Some(text) = memo_key {
+                group_memo.set(text, index);
+            }
+            if let Some(accumulators) = states.get_mut(index) {
+                self.accumulate(
+                    &specs,
+                    accumulators,
+                    &args_compiled,
+                    input,
+                    row,
+                    &mut values,
+                )?;
             }
         }
         // Without `by`, an empty input still yields one row (count() = 0).
@@ -310,6 +325,36 @@ impl Evaluator<'_> {
         }
         table.infer_types();
         Ok(table)
+    }
+
+    /// Adds one row to a group's aggregates.
+    fn accumulate<R: Cells>(
+        &mut self,
+        specs: &[AggregateSpec<'_>],
+        accumulators: &mut [Accumulator],
+        args_compiled: &[Vec<Option<Compiled<'_>>>],
+        input: &Table,
+        row: &R,
+        values: &mut Vec<Value>,
+    ) -> Result<()> {
+        for ((spec, accumulator), compiled) in
+            specs.iter().zip(accumulators.iter_mut()).zip(args_compiled)
+        {
+            values.clear();
+            for arg in compiled {
+                values.push(match arg {
+                    None => Value::Bool(true),
+                    Some(compiled) => self.run(compiled, input, row)?,
+                });
+            }
+            let extra: Vec<Value> = spec
+                .extra_columns
+                .iter()
+                .map(|&c| row.cell(c).cloned().unwrap_or(Value::Null))
+                .collect();
+            accumulator.add(values, &extra);
+        }
+        Ok(())
     }
 
     /// Column names for aggregates named after their arguments (`percentile_X_95`...):
