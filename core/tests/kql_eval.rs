@@ -125,3 +125,18 @@ fn runaway_range_hits_the_row_limit() {
     let error = eval::evaluate(&parsed.query, &HashMap::new(), &options).unwrap_err();
     assert!(error.message.contains("row limit"), "{}", error.message);
 }
+
+#[test]
+fn extend_items_read_columns_made_earlier_in_the_same_extend() {
+    let table = run("print x = 1 | extend a = x + 1, b = a * 10, x = b + 1, c = x");
+    assert_eq!(table.column_names(), vec!["x", "a", "b", "c"]);
+    assert_eq!(
+        cells(&table),
+        vec![vec![
+            serde_json::json!(21),
+            serde_json::json!(2),
+            serde_json::json!(20),
+            serde_json::json!(21)
+        ]]
+    );
+}

@@ -24,6 +24,26 @@ fn column_name(expr: &Expr, index: usize) -> String {
     }
 }
 
+/// The first item (after the first) that names a column an earlier item assigns.
+fn first_dependent_item(items: &[Assignment]) -> Option<usize> {
+    let mut assigned: Vec<&str> = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let mut reads_assigned = false;
+        crate::kql::visit::walk_expr(&item.value, &mut |e| {
+            if let ExprKind::Name(ident) = &e.kind {
+                if assigned.contains(&ident.name.as_str()) {
+                    reads_assigned = true;
+                }
+            }
+        });
+        if reads_assigned && i > 0 {
+            return Some(i);
+        }
+        assigned.extend(item.names.iter().map(|n| n.name.as_str()));
+    }
+    None
+}
+
 impl Evaluator<'_> {
     /// `project` (a new set of columns) or `extend` (added or replaced in place).
     pub(super) fn project(
@@ -32,6 +52,15 @@ impl Evaluator<'_> {
         input: &Table,
         is_extend: bool,
     ) -> Result<Table> {
+        // `extend a = ..., b = a * 2`: an item may read a column an earlier item of the same
+        // `extend` made; it then runs as `extend a = ... | extend b = a * 2`.
+        if is_extend {
+            if let Some(split) = first_dependent_item(items) {
+                let (before, after) = items.split_at(split);
+                let first = self.project(before, input, true)?;
+                return self.project(after, &first, true);
+            }
+        }
         let mut columns: Vec<Column> = if is_extend {
             input.columns.clone()
         } else {
