@@ -376,13 +376,9 @@ impl Workspace {
         events: JsValue,
         default_table: Option<String>,
     ) -> Result<JsValue, JsValue> {
-        let events = events_text(events)?;
-        let table = default_table.unwrap_or_else(|| "events".to_string());
-        let loaded = self
-            .inner
-            .load_events(&events, &table)
-            .map_err(|m| error(&m))?;
-        to_js(&loaded)
+        load_with(events, default_table, |text, table| {
+            self.inner.load_events(text, table)
+        })
     }
 
     #[wasm_bindgen(js_name = appendEvents)]
@@ -391,13 +387,9 @@ impl Workspace {
         events: JsValue,
         default_table: Option<String>,
     ) -> Result<JsValue, JsValue> {
-        let events = events_text(events)?;
-        let table = default_table.unwrap_or_else(|| "events".to_string());
-        let appended = self
-            .inner
-            .append_events(&events, &table)
-            .map_err(|m| error(&m))?;
-        to_js(&appended)
+        load_with(events, default_table, |text, table| {
+            self.inner.append_events(text, table)
+        })
     }
 
     pub fn evaluate(
@@ -618,6 +610,19 @@ fn parse_options(opts: Option<js_sys::Object>) -> Result<rulelab::ParseOptions, 
 }
 
 /// Plain JS objects (not `Map`s), absent optional fields left out.
+/// Reads events (text or JS value) into a workspace with `load`; rows without a table go to
+/// `default_table` (`events` when not given).
+fn load_with<T: Serialize>(
+    events: JsValue,
+    default_table: Option<String>,
+    load: impl FnOnce(&str, &str) -> Result<T, String>,
+) -> Result<JsValue, JsValue> {
+    let events = events_text(events)?;
+    let table = default_table.unwrap_or_else(|| "events".to_string());
+    let loaded = load(&events, &table).map_err(|m| error(&m))?;
+    to_js(&loaded)
+}
+
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     value.serialize(&serializer).map_err(|err| {

@@ -74,17 +74,21 @@ pub struct EvalArgs {
     pub quiet: bool,
 }
 
-/// `--max-memory`: bytes, or a number with a unit (`KB`/`MB`/`GB` are 1000s, `KiB`/`MiB`/
-/// `GiB` 1024s; case-insensitive).
-fn parse_size(text: &str) -> Result<usize, String> {
-    let text = text.trim();
+/// `512MB` as (512.0, "MB"): the leading number and the rest.
+fn number_and_unit(text: &str) -> Option<(f64, &str)> {
     let split = text
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    let number: f64 = number
-        .parse()
-        .map_err(|_| format!("`{text}` is not a size (e.g. 512MB, 2GiB)"))?;
+    Some((number.parse().ok()?, unit))
+}
+
+/// `--max-memory`: bytes, or a number with a unit (`KB`/`MB`/`GB` are 1000s, `KiB`/`MiB`/
+/// `GiB` 1024s; case-insensitive).
+fn parse_size(text: &str) -> Result<usize, String> {
+    let text = text.trim();
+    let (number, unit) = number_and_unit(text)
+        .ok_or_else(|| format!("`{text}` is not a size (e.g. 512MB, 2GiB)"))?;
     let scale: f64 = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1.0,
         "k" | "kb" => 1e3,
@@ -109,13 +113,8 @@ fn parse_size(text: &str) -> Result<usize, String> {
 /// `--timeout`: milliseconds from seconds, or a number with a unit (`ms`, `s`, `m`).
 fn parse_timeout(text: &str) -> Result<u64, String> {
     let text = text.trim();
-    let split = text
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let number: f64 = number
-        .parse()
-        .map_err(|_| format!("`{text}` is not a duration (e.g. 500ms, 30s, 2m)"))?;
+    let (number, unit) = number_and_unit(text)
+        .ok_or_else(|| format!("`{text}` is not a duration (e.g. 500ms, 30s, 2m)"))?;
     let scale = match unit.trim() {
         "ms" => 1.0,
         "" | "s" => 1000.0,

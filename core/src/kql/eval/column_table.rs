@@ -27,40 +27,15 @@ enum ColumnData {
 impl ColumnTable {
     /// Takes a row-major table apart into columns, freeing each row as it goes.
     pub fn from_table(table: Table) -> ColumnTable {
-        let width = table.columns.len();
         let len = table.rows.len();
-        let filled: Vec<bool> = (0..width)
-            .map(|c| {
-                table
-                    .rows
-                    .iter()
-                    .any(|row| row.get(c).is_some_and(|v| !v.is_null()))
-            })
-            .collect();
-        let mut data: Vec<ColumnData> = filled
-            .iter()
-            .map(|&f| {
-                if f {
-                    ColumnData::Values(Vec::with_capacity(len))
-                } else {
-                    ColumnData::Null
-                }
-            })
-            .collect();
+        let mut data: Vec<Vec<Value>> = vec![Vec::with_capacity(len); table.columns.len()];
         for row in table.rows {
             let mut values = row.into_iter();
-            for column in data.iter_mut() {
-                let value = values.next().unwrap_or(Value::Null);
-                if let ColumnData::Values(values) = column {
-                    values.push(value);
-                }
+            for column in &mut data {
+                column.push(values.next().unwrap_or(Value::Null));
             }
         }
-        ColumnTable {
-            columns: table.columns,
-            data,
-            len,
-        }
+        ColumnTable::from_columns(table.columns, data, len)
     }
 
     /// Columns given as value lists, each as long as its last non-null value (shorter
@@ -177,54 +152,6 @@ impl ColumnTable {
             }
         }
     }
-
-    /// Adds the rows of `more` after the existing ones; its new columns are added at the
-    /// end (null for the earlier rows), and a column's type stays the first one known.
-    pub fn append(&mut self, more: Table) {
-        let mut positions = Vec::with_capacity(more.columns.len());
-        for column in &more.columns {
-            let position = match self.column_index(&column.name) {
-                Some(i) => {
-                    if let Some(existing) = self.columns.get_mut(i) {
-                        existing.ty = existing.ty.or(column.ty);
-                    }
-                    i
-                }
-                None => {
-                    self.columns.push(column.clone());
-                    self.data.push(ColumnData::Null);
-                    self.columns.len() - 1
-                }
-            };
-            positions.push(position);
-        }
-        let old_len = self.len;
-        let added = more.rows.len();
-        for row in more.rows {
-            for (value, &position) in row.into_iter().zip(&positions) {
-                if value.is_null() {
-                    continue;
-                }
-                if let Some(column) = self.data.get_mut(position) {
-                    if let ColumnData::Null = column {
-                        *column = ColumnData::Values(vec![Value::Null; old_len]);
-                    }
-                    if let ColumnData::Values(values) = column {
-                        // Rows of `more` that left this column null are filled in below.
-                        values.resize(self.len, Value::Null);
-                        values.push(value);
-                    }
-                }
-            }
-            self.len += 1;
-        }
-        debug_assert_eq!(self.len, old_len + added);
-        for column in &mut self.data {
-            if let ColumnData::Values(values) = column {
-                values.resize(self.len, Value::Null);
-            }
-        }
-    }
 }
 
 #[cfg(test)]
@@ -265,13 +192,13 @@ mod tests {
     fn append_adds_rows_and_new_columns() {
         let mut input =
             ColumnTable::from_table(table(&["A", "B"], vec![vec![Value::Long(1), Value::Null]]));
-        input.append(table(
+        input.append_columns(ColumnTable::from_table(table(
             &["B", "C"],
             vec![
                 vec![Value::Long(5), Value::Long(6)],
                 vec![Value::Null, Value::Long(7)],
             ],
-        ));
+        )));
         assert_eq!(input.len(), 3);
         let names: Vec<&str> = input.columns().iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["A", "B", "C"]);

@@ -100,37 +100,56 @@ impl StringMemo {
 
 /// A small direct-mapped cache from a live string's address to a value computed from it
 /// (a test's answer, a group's number). Callers keep the strings alive while it is used.
+/// The slots are allocated only after `MEMO_WARMUP` lookups, so the many short runs
+/// (small tables, `mv-apply` subqueries) never pay for them.
 pub(super) struct AddressMemo<T: Copy> {
-    /// (address, value); address 0 is an empty slot.
-    slots: Box<[Cell<(usize, T)>]>,
+    lookups: Cell<usize>,
+    slots: std::cell::OnceCell<Box<[MemoSlot<T>]>>,
 }
+
+/// (address, value); address 0 is an empty slot.
+type MemoSlot<T> = Cell<(usize, T)>;
 
 /// A power of two: 4096 slots hold a column's distinct values with few collisions.
 const MEMO_BITS: u32 = 12;
 const MEMO_SLOTS: usize = 1 << MEMO_BITS;
+const MEMO_WARMUP: usize = 256;
 
 impl<T: Copy + Default> AddressMemo<T> {
     pub(super) fn new() -> AddressMemo<T> {
         AddressMemo {
-            slots: vec![Cell::new((0, T::default())); MEMO_SLOTS].into_boxed_slice(),
+            lookups: Cell::new(0),
+            slots: std::cell::OnceCell::new(),
         }
     }
 
-    fn slot(&self, text: &Arc<str>) -> (usize, Option<&Cell<(usize, T)>>) {
+    fn slot(&self, text: &Arc<str>) -> (usize, Option<&MemoSlot<T>>) {
         let address = Arc::as_ptr(text) as *const u8 as usize;
         let index = ((address >> 4) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - MEMO_BITS);
-        (address, self.slots.get(index as usize))
+        let slots = self.slots.get();
+        (address, slots.and_then(|s| s.get(index as usize)))
     }
 
     pub(super) fn get(&self, text: &Arc<str>) -> Option<T> {
         let (address, slot) = self.slot(text);
-        let (key, value) = slot?.get();
+        let Some(slot) = slot else {
+            self.lookups.set(self.lookups.get() + 1);
+            return None;
+        };
+        let (key, value) = slot.get();
         (key == address).then_some(value)
     }
 
     pub(super) fn set(&self, text: &Arc<str>, value: T) {
-        let (address, slot) = self.slot(text);
-        if let Some(slot) = slot {
+        if self.slots.get().is_none() {
+            if self.lookups.get() < MEMO_WARMUP {
+                return;
+            }
+            let _ = self
+                .slots
+                .set(vec![Cell::new((0, T::default())); MEMO_SLOTS].into_boxed_slice());
+        }
+        if let (address, Some(slot)) = self.slot(text) {
             slot.set((address, value));
         }
     }

@@ -220,53 +220,38 @@ impl Evaluator<'_> {
                 Some(Value::String(text)) => Some(text),
                 _ => None,
             };
-            if let Some(index) = memo_key.and_then(|text| group_memo.get(text)) {
-                if let Some(accumulators) = states.get_mut(index) {
-                    self.accumulate(
-                        &specs,
-                        accumulators,
-                        &args_compiled,
-                        input,
-                        row,
-                        &mut values,
-                    )?;
-                }
-                continue;
-            }
-            let mut key: Vec<std::borrow::Cow<'_, Value>> = Vec::with_capacity(by.len());
-            for compiled in &by_compiled {
-                key.push(self.operand(compiled, input, row)?);
-            }
-            let hash = hasher.hash_one(GroupKeyRef(&key));
-            let found = groups
-                .find(hash, |&index| {
-                    keys.get(index)
-                        .is_some_and(|k| k.iter().zip(&key).all(|(a, b)| same_group(a, b)))
-                })
-                .copied();
-            let index = match found {
+            let index = match memo_key.and_then(|text| group_memo.get(text)) {
                 Some(index) => index,
                 None => {
-                    let mut accumulators = Vec::with_capacity(specs.len());
-                    for spec in &specs {
-                        accumulators.push(Accumulator::new(
-                            &spec.name,
-                            spec.args.len(),
-                            spec.extra_columns.len(),
-                        )?);
+                    let mut key: Vec<std::borrow::Cow<'_, Value>> = Vec::with_capacity(by.len());
+                    for compiled in &by_compiled {
+                        key.push(self.operand(compiled, input, row)?);
                     }
-                    let index = keys.len();
-                    keys.push(key.iter().map(|v| v.as_ref().clone()).collect());
-                    states.push(accumulators);
-                    groups.insert_unique(hash, index, |&i| {
-                        keys.get(i).map_or(0, |k| hasher.hash_one(GroupKeyRef(k)))
-                    });
+                    let hash = hasher.hash_one(GroupKeyRef(&key));
+                    let found = groups
+                        .find(hash, |&index| {
+                            keys.get(index)
+                                .is_some_and(|k| k.iter().zip(&key).all(|(a, b)| same_group(a, b)))
+                        })
+                        .copied();
+                    let index = match found {
+                        Some(index) => index,
+                        None => {
+                            let index = keys.len();
+                            keys.push(key.iter().map(|v| v.as_ref().clone()).collect());
+                            states.push(new_accumulators(&specs)?);
+                            groups.insert_unique(hash, index, |&i| {
+                                keys.get(i).map_or(0, |k| hasher.hash_one(GroupKeyRef(k)))
+                            });
+                            index
+                        }
+                    };
+                    if let Some(text) = memo_key {
+                        group_memo.set(text, index);
+                    }
                     index
                 }
             };
-            if let Some(text) = memo_key {
-                group_memo.set(text, index);
-            }
             if let Some(accumulators) = states.get_mut(index) {
                 self.accumulate(
                     &specs,
@@ -281,15 +266,7 @@ impl Evaluator<'_> {
         // Without `by`, an empty input still yields one row (count() = 0).
         if by.is_empty() && keys.is_empty() {
             keys.push(Vec::new());
-            let mut accumulators = Vec::new();
-            for spec in &specs {
-                accumulators.push(Accumulator::new(
-                    &spec.name,
-                    spec.args.len(),
-                    spec.extra_columns.len(),
-                )?);
-            }
-            states.push(accumulators);
+            states.push(new_accumulators(&specs)?);
         }
         let key_columns: Vec<Column> = columns.iter().take(by.len()).cloned().collect();
         let mut table = Table::new(columns);
@@ -378,6 +355,14 @@ impl Evaluator<'_> {
         }
         Some(names)
     }
+}
+
+/// A fresh group's aggregates.
+fn new_accumulators(specs: &[AggregateSpec<'_>]) -> Result<Vec<Accumulator>> {
+    specs
+        .iter()
+        .map(|spec| Accumulator::new(&spec.name, spec.args.len(), spec.extra_columns.len()))
+        .collect()
 }
 
 /// The column an aggregate argument is named after: the column itself, or the column
